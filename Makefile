@@ -1,0 +1,35 @@
+# A thin wrapper around CMake: `make run` and `make test` work on a fresh Debian machine.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+# Debian packages the build needs. `make deps` installs the missing ones (as root) or prints the command.
+PACKAGES := cmake make g++ libgtest-dev libcli11-dev libspdlog-dev nlohmann-json3-dev \
+            libgoogle-perftools-dev google-perftools libbenchmark-dev graphviz
+
+.PHONY: all build deps run test clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "Missing Debian packages. Run:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y" $$missing; exit 1; \
+	fi; \
+	echo "Installing missing Debian packages:" $$missing; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/lockedges run all
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD_DIR)

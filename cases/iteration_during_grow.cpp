@@ -1,0 +1,226 @@
+// iteration-during-grow — an insert disguised as a lookup rehashes the map
+// under a reader's feet.
+//
+// Pitfall:   `map[key]` looks like a read, so it is called under a shared
+//            lock; for a missing key it inserts, and an insert at the load
+//            limit rehashes: it relinks every node while another thread,
+//            also holding the shared lock, is walking those links.
+// Race pair: RACE(A) the node links and element count written by the rehash in
+//            operator[]  vs  read by the iteration (begin, ++it, size).
+// Go origin: seed §2.2, §2.3, §2.5 — a read lock does not stop a map from
+//            growing when something inserts under it.
+// Guideline: CP.2 (avoid data races); a shared lock admits only operations
+//            that are const on the container.
+// Symptom:   elements skipped or repeated by a walk, and walks that never end.
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "run.hpp"
+#include "scenario.hpp"
+#include "shared_mutex.hpp"
+
+namespace {
+
+using lockedges::Run;
+
+// Stress keys grow from 0 up to this bound, then the map starts again.
+constexpr int kKeyBound = 4096;
+
+// The shared state: an index and the lock that guards it.
+struct Index {
+  lockedges::SharedMutex mu_{"index.mu_"};
+  std::unordered_map<int, int> map;  // guarded by mu_
+};
+
+enum Step {
+  kReaderMidway = 1,  // reader: halfway through its walk, holding the shared lock
+  kLookupDone,        // lookup: done with the missing key
+};
+
+// What one walk over the map saw, against the keys present when it began
+// (keys are inserted in order from 0, so those are [0, size)).
+struct Walk {
+  long skipped = 0;
+  long repeated = 0;
+  bool runaway = false;  // the links led around and around: cut off
+};
+
+Walk walk(Run& run, Index& idx, std::vector<unsigned char>& seen) {
+  std::shared_lock lock(idx.mu_);
+  const std::size_t before = idx.map.size();  // RACE(A): reads the element count
+  seen.assign(seen.size(), 0);
+  Walk w;
+  std::size_t steps = 0;
+  for (auto it = idx.map.begin(); it != idx.map.end(); ++it) {  // RACE(A): follows node links
+    if (++steps == before / 2) {
+      run.post(kReaderMidway, "walks half of the {} elements under the shared lock", before);
+      run.await(kLookupDone);
+    }
+    if (steps > 2 * before + 2) {
+      w.runaway = true;
+      break;
+    }
+    const int key = it->first;
+    if (key >= 0 && static_cast<std::size_t>(key) < before && seen[key]++ != 0) ++w.repeated;
+  }
+  for (std::size_t k = 0; k < before; ++k) w.skipped += seen[k] == 0;
+  run.note("walk ends after {} steps: {} skipped, {} repeated", steps, w.skipped, w.repeated);
+  return w;
+}
+
+// ---------------------------------------------------------------------------
+// Broken: a "lookup" with operator[] under the shared lock.
+// ---------------------------------------------------------------------------
+int lookup_broken(Index& idx, int key) {
+  std::shared_lock lock(idx.mu_);
+  return idx.map[key];  // RACE(A): operator[] inserts the missing key and rehashes
+}
+
+void touch_broken(Run& run, Index& idx, int key) {
+  run.await(kReaderMidway);
+  const std::size_t buckets = idx.map.bucket_count();
+  lookup_broken(idx, key);
+  run.post(kLookupDone, "looks up missing key {} with operator[]: inserts it, buckets {} -> {}",
+           key, buckets, idx.map.bucket_count());
+}
+
+// ---------------------------------------------------------------------------
+// Fixed: lookups use find() and never insert; inserts take the exclusive lock.
+// ---------------------------------------------------------------------------
+int lookup_fixed(Index& idx, int key) {
+  std::shared_lock lock(idx.mu_);
+  const auto it = idx.map.find(key);  // find() is const: safe under a shared lock
+  return it == idx.map.end() ? 0 : it->second;
+}
+
+void insert_fixed(Index& idx, int key) {
+  std::unique_lock lock(idx.mu_);  // inserting changes the table: exclusive
+  idx.map.try_emplace(key, 0);
+}
+
+void touch_fixed(Run& run, Index& idx, int key) {
+  run.await(kReaderMidway);
+  lookup_fixed(idx, key);
+  run.post(kLookupDone, "looks up missing key {} with find(): no insert", key);
+  insert_fixed(idx, key);
+  run.note("inserts key {} under the exclusive lock", key);
+}
+
+// ---------------------------------------------------------------------------
+// Driving either variant
+// ---------------------------------------------------------------------------
+
+// Fills keys 0, 1, ... until one more insert would exceed the load factor,
+// so the next insert rehashes.
+int fill_to_rehash_edge(Index& idx) {
+  int next = 0;
+  while (idx.map.size() < 64 ||
+         static_cast<double>(idx.map.size() + 1) <= idx.map.bucket_count() * idx.map.max_load_factor())
+    idx.map.emplace(next, next), ++next;
+  return next;
+}
+
+template <void (*Touch)(Run&, Index&, int)>
+void forced(Run& run) {
+  Index idx;
+  const int missing = fill_to_rehash_edge(idx);
+  run.note("{} elements in {} buckets: the next insert rehashes", idx.map.size(),
+           idx.map.bucket_count());
+  std::vector<unsigned char> seen(static_cast<std::size_t>(missing) + 1);
+  run.threads({{"reader", [&] { walk(run, idx, seen); }},
+               {"lookup", [&] { Touch(run, idx, missing); }}});
+}
+
+// One thread walks the map again and again; another looks up the next
+// missing key, so the map keeps growing through rehashes, and starts over
+// from an empty map at kKeyBound.
+template <void (*Touch)(Run&, Index&, int)>
+void stress(Run& run) {
+  Index idx;
+  long skipped = 0, repeated = 0, runaway = 0, walks = 0, lookups = 0;
+  run.threads({{"reader", [&] {
+                  std::vector<unsigned char> seen(kKeyBound + 1);
+                  for (std::uint64_t i = 0; run.keep_going(i); ++i, ++walks) {
+                    const Walk w = walk(run, idx, seen);
+                    skipped += w.skipped;
+                    repeated += w.repeated;
+                    runaway += w.runaway;
+                  }
+                }},
+               {"lookup", [&] {
+                  int key = 0;
+                  for (std::uint64_t i = 0; run.keep_going(i); ++i, ++lookups) {
+                    if (key == kKeyBound) {
+                      std::unique_lock lock(idx.mu_);
+                      idx.map = {};
+                      key = 0;
+                    }
+                    Touch(run, idx, key++);
+                  }
+                }}});
+  run.ops(static_cast<std::uint64_t>(walks + lookups));
+  run.symptom("skipped elements", skipped);
+  run.symptom("repeated elements", repeated);
+  run.symptom("runaway walks", runaway);
+}
+
+const lockedges::Registration kRegistration{{
+    .order = 50,
+    .name = "iteration-during-grow",
+    .title = "operator[] under a shared lock inserts and rehashes while another reader iterates",
+    .seed = "2.2, 2.3, 2.5",
+    .source = __FILE__,
+    .symptom = "skipped elements",
+    .lesson =
+        {
+            .pitfall =
+                "unordered_map::operator[] reads like a lookup, so it ends up on the read path "
+                "under a std::shared_lock. For a missing key it inserts, and an insert that "
+                "crosses the load factor rehashes: every node is relinked into a new bucket "
+                "array while other readers, holding the same shared lock, walk the old links.",
+            .interleaving =
+                {
+                    "the map sits at its load limit: one more element forces a rehash",
+                    "reader takes the shared lock and walks half of the elements",
+                    "lookup takes the shared lock too (readers do not exclude each other) and "
+                    "calls operator[] on a missing key",
+                    "operator[] inserts; the insert rehashes, relinking every node: a data race "
+                    "with the reader's reads of the same links",
+                    "reader follows the relinked list: some elements are skipped, some seen twice",
+                },
+            .fix = "On the read path use find() (or at(), or contains()), which never inserts; "
+                   "do inserts through a function that takes the exclusive lock. When readers "
+                   "must iterate while writers insert, give them copy-on-write snapshots.",
+            .guideline = "CP.2: avoid data races. Under a shared lock call only const member "
+                         "functions: a const reference to the map turns this bug into a compile "
+                         "error.",
+            .go_origin =
+                "The study's §2.2, §2.3 and §2.5 argue that a map can grow while readers hold "
+                "the read lock, and that a read-mostly workload hides it.",
+            .cpp_differs =
+                "In Go a plain read (m[k]) never inserts, so growth under RLock needs a write "
+                "someone put on the read path by mistake; the study's claims of growth caused by "
+                "reads, GC or memory reordering do not hold. In C++ the mistake is easy to make: "
+                "operator[] is the insert that looks like a read. Nothing in C++ panics the way "
+                "Go's runtime does on concurrent map access; the walk silently skips or repeats "
+                "elements.",
+        },
+    .variants =
+        {
+            {.name = "broken",
+             .broken = true,
+             .summary = "lookup with operator[] under a shared lock: inserts and rehashes",
+             .forced = forced<touch_broken>,
+             .stress = stress<touch_broken>},
+            {.name = "fixed",
+             .broken = false,
+             .summary = "lookup with find(); inserts under the exclusive lock",
+             .forced = forced<touch_fixed>,
+             .stress = stress<touch_fixed>},
+        },
+}};
+
+}  // namespace

@@ -1,0 +1,45 @@
+// lockedges — the subcommands. Each lives in its own file: an options
+// struct, a setup function that adds the subcommand to the CLI::App, and a
+// callback that calls into lib/. Nothing here does the work.
+#pragma once
+
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+
+namespace lockedges::cli {
+
+// Exit statuses of the lockedges command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // an expectation failed, or a tool error
+inline constexpr int kExitUsage = 2;   // a bad command line
+
+// What every subcommand shares: the global flags, and the exit status its
+// callback sets for main to return.
+struct Context {
+  bool verbose = false;
+  bool quiet = false;
+  int exit_code = kExitOk;
+  // Sends spdlog to standard error at the level the flags ask for; a
+  // callback calls it first.
+  void start_logging() const;
+};
+
+void setup_list(CLI::App& app, Context& context);
+void setup_run(CLI::App& app, Context& context);
+void setup_explain(CLI::App& app, Context& context);
+void setup_worker(CLI::App& app, Context& context);
+
+// Thrown by a callback for a usage error it finds itself (an unknown
+// scenario): main prints it as one line and exits kExitUsage.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The scenario names plus "all", for messages; throws UsageError with a
+// did-you-mean for a name that is not one of them.
+void check_scenario(const std::string& name, bool allow_all);
+
+int main(int argc, char** argv);
+
+}  // namespace lockedges::cli

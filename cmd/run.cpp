@@ -1,0 +1,115 @@
+// `lockedges run <scenario>|all` — reproduce, detect, fix, compare.
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "commands.hpp"
+#include "driver.hpp"
+#include "report.hpp"
+#include "scenario.hpp"
+
+namespace lockedges::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string scenario;
+  std::string format = "text";
+  std::string out = "reports";
+  int runs = 3;
+  double stress_seconds = 0.5;
+  double timeout = 10;
+  std::string tsan_binary;  // hidden: another ThreadSanitizer build to run
+};
+
+bool write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+int run(const RunOptions& o) {
+  DriverOptions d;
+  d.runs = o.runs;
+  d.stress_seconds = o.stress_seconds;
+  d.timeout_seconds = o.timeout;
+  d.out_dir = o.out;
+  d.binaries = sibling_binaries();
+  if (!o.tsan_binary.empty()) d.binaries.tsan = o.tsan_binary;
+  d.progress = [](const std::string& line) { spdlog::info("{}", line); };
+  for (const auto* bin : {&d.binaries.plain, &d.binaries.tsan})
+    if (!std::filesystem::exists(*bin)) {
+      spdlog::error("cannot find {}: build it next to this binary (make build)", *bin);
+      return kExitFailed;
+    }
+  std::error_code ec;
+  std::filesystem::create_directories(d.out_dir, ec);
+  if (ec) {
+    spdlog::error("cannot create the report folder {}: {}", d.out_dir.string(), ec.message());
+    return kExitFailed;
+  }
+
+  std::vector<const Scenario*> chosen;
+  for (const auto& s : Registry::instance().all())
+    if (o.scenario == "all" || s.name == o.scenario) chosen.push_back(&s);
+  std::vector<ScenarioReport> reports;
+  for (const Scenario* s : chosen) {
+    reports.push_back(run_scenario(*s, d));
+    spdlog::info("{}: {} in {:.1f} s", s->name, reports.back().verdict, reports.back().wall_seconds);
+  }
+
+  const std::string json = to_json(reports).dump(2) + "\n";
+  const std::string markdown = render_markdown(reports);
+  const auto json_path = d.out_dir / "report.json";
+  const auto md_path = d.out_dir / "report.md";
+  if (!write_file(json_path, json) || !write_file(md_path, markdown))
+    spdlog::error("cannot write the reports under {}", d.out_dir.string());
+  else
+    spdlog::info("reports: {} and {}", md_path.string(), json_path.string());
+
+  if (o.format == "json")
+    std::cout << (reports.size() == 1 ? to_json(reports.front()).dump(2) + "\n" : json);
+  else if (o.format == "md")
+    std::cout << markdown;
+  else
+    std::cout << render_text(reports);
+  return exit_status(reports);
+}
+
+}  // namespace
+
+void setup_run(CLI::App& app, Context& context) {
+  auto o = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand(
+      "run", "Reproduce a scenario under ThreadSanitizer, show its symptom, run the fix, compare");
+  cmd->add_option("scenario", o->scenario, "Scenario name, or `all`")->required();
+  cmd->add_option("--format", o->format, "Output on standard output: text, json (nothing else on stdout) or md")
+      ->check(CLI::IsMember({"text", "json", "md"}))
+      ->capture_default_str();
+  cmd->add_option("--out", o->out, "Report folder: report.md, report.json and every child's logs")
+      ->capture_default_str();
+  cmd->add_option("--runs", o->runs, "Forced-schedule runs per variant, each its own TSan child")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--stress-seconds", o->stress_seconds, "How long each stress child runs")
+      ->check(CLI::Range(0.01, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--timeout", o->timeout, "Watchdog limit per child process, in seconds")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str();
+  cmd->add_option("--tsan-binary", o->tsan_binary, "ThreadSanitizer build to run instead of the sibling")
+      ->group("");
+  cmd->footer("Exit status: 0 when every scenario is reproduced-and-fixed, 1 otherwise, 2 for a usage error.");
+  cmd->callback([o, &context] {
+    context.start_logging();
+    check_scenario(o->scenario, /*allow_all=*/true);
+    if (o->timeout <= o->stress_seconds)
+      throw UsageError("--timeout (" + std::to_string(o->timeout) + ") must be longer than --stress-seconds (" +
+                       std::to_string(o->stress_seconds) + ")");
+    context.exit_code = run(*o);
+  });
+}
+
+}  // namespace lockedges::cli

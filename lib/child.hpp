@@ -1,0 +1,43 @@
+// lockedges — running a child process under a watchdog.
+//
+// Every variant runs in a child. The child's standard output and error go to
+// files (kept with the report: nothing is lost when a child dies), and a
+// watchdog kills a child that outlives its timeout. A child killed by a
+// signal is an outcome to report, not an error of the harness.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lockedges {
+
+struct ChildSpec {
+  std::string program;
+  std::vector<std::string> args;  // without argv[0]
+  std::vector<std::pair<std::string, std::string>> env;  // set (or replace) in the child
+  std::string stdout_path;        // "" = /dev/null
+  std::string stderr_path;        // "" = /dev/null
+  double timeout_seconds = 10;
+};
+
+struct ChildOutcome {
+  bool started = false;
+  std::string start_error;  // why it did not start
+  int pid = 0;
+  bool exited = false;      // returned from main or called exit
+  int exit_code = 0;
+  int signal = 0;           // the signal that ended it, when it did not exit
+  bool timed_out = false;   // the watchdog ended it
+  double wall_seconds = 0;
+};
+
+ChildOutcome run_child(const ChildSpec& spec);
+
+// "exit 0", "killed by SIGSEGV (Segmentation fault)", "timed out after 10 s", ...
+std::string describe(const ChildOutcome& outcome);
+
+// The shell-quoted command line, for logs and for rerunning by hand.
+std::string command_line(const ChildSpec& spec);
+
+}  // namespace lockedges

@@ -1,0 +1,365 @@
+#include "driver.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "child.hpp"
+#include "source.hpp"
+#include "tsan_log.hpp"
+#include "worker.hpp"
+
+namespace lockedges {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// TSan's own exit status for "ran, and reported something" (TSAN_OPTIONS
+// exitcode), distinct from every status the worker uses.
+constexpr int kTsanExitCode = 66;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::optional<nlohmann::json> read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+std::string seconds_arg(double s) {
+  std::ostringstream out;
+  out << s;
+  return out.str();
+}
+
+// The last lines of a child's standard error, to quote in an error.
+std::string tail(const std::string& text, std::size_t lines = 5) {
+  std::size_t pos = text.size();
+  for (std::size_t n = 0; n <= lines && pos > 0; ++n) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) return text;
+  }
+  return text.substr(pos + 1);
+}
+
+// Same kind and same locations: the same bug, whichever run found it.
+std::string finding_key(const tsan::Finding& f) {
+  std::string key = f.kind;
+  for (const auto& l : f.locations) key += "|" + l.file + ":" + std::to_string(l.line) + ":" + l.access;
+  return key;
+}
+
+void merge_findings(std::vector<tsan::Finding>& into, std::vector<tsan::Finding> more) {
+  for (auto& f : more) {
+    auto same = std::find_if(into.begin(), into.end(),
+                             [&](const tsan::Finding& g) { return finding_key(g) == finding_key(f); });
+    if (same == into.end())
+      into.push_back(std::move(f));
+    else
+      same->count += f.count;
+  }
+}
+
+std::vector<Event> events_from(const nlohmann::json& result) {
+  std::vector<Event> events;
+  for (const auto& e : result.value("events", nlohmann::json::array())) {
+    Event ev;
+    ev.seq = e.value("seq", std::uint64_t{0});
+    ev.t_ns = e.value("t_ns", std::int64_t{0});
+    ev.thread = e.value("thread", 0);
+    ev.kind = e.value("kind", "");
+    ev.what = e.value("what", "");
+    events.push_back(std::move(ev));
+  }
+  return events;
+}
+
+std::vector<LockStats> locks_from(const nlohmann::json& result) {
+  std::vector<LockStats> locks;
+  for (const auto& l : result.value("locks", nlohmann::json::array())) {
+    LockStats s;
+    s.name = l.value("name", "");
+    s.exclusive_acquisitions = l.value("exclusive_acquisitions", std::uint64_t{0});
+    s.shared_acquisitions = l.value("shared_acquisitions", std::uint64_t{0});
+    s.contended = l.value("contended", std::uint64_t{0});
+    s.total_wait_ns = l.value("total_wait_ns", std::int64_t{0});
+    s.max_wait_ns = l.value("max_wait_ns", std::int64_t{0});
+    locks.push_back(std::move(s));
+  }
+  return locks;
+}
+
+class ScenarioRunner {
+ public:
+  ScenarioRunner(const Scenario& scenario, const DriverOptions& options)
+      : scenario_(scenario), options_(options) {}
+
+  ScenarioReport run() {
+    const auto start = std::chrono::steady_clock::now();
+    ScenarioReport report;
+    report.scenario = scenario_.name;
+    report.title = scenario_.title;
+    report.seed = scenario_.seed;
+    report.source = scenario_.source_path();
+    report.symptom = scenario_.symptom;
+    report.runs = options_.runs;
+    report.report_dir = (options_.out_dir / scenario_.name).string();
+    for (const auto& variant : scenario_.variants) report.variants.push_back(run_variant(variant));
+    judge(report);
+    report.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;
+  }
+
+ private:
+  void say(const std::string& what) const {
+    if (options_.progress) options_.progress(scenario_.name + ": " + what);
+  }
+
+  bool is_case_file(std::string_view file) const {
+    const std::string path = scenario_.source_path();
+    return file.size() >= path.size() && file.substr(file.size() - path.size()) == path &&
+           (file.size() == path.size() || file[file.size() - path.size() - 1] == '/');
+  }
+
+  VariantReport run_variant(const Variant& variant) {
+    VariantReport v;
+    v.name = variant.name;
+    v.broken = variant.broken;
+    v.summary = variant.summary;
+    const fs::path dir = options_.out_dir / scenario_.name / variant.name;
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::create_directories(dir, ec);
+    if (ec) {
+      v.errors.push_back("cannot create " + dir.string() + ": " + ec.message());
+      return v;
+    }
+    for (int i = 1; i <= options_.runs; ++i) {
+      say(variant.name + ": forced schedule under ThreadSanitizer, run " + std::to_string(i) + "/" +
+          std::to_string(options_.runs));
+      forced_run(v, dir, i);
+    }
+    say(variant.name + ": stress for " + seconds_arg(options_.stress_seconds) + " s");
+    stress_run(v, dir);
+    return v;
+  }
+
+  void forced_run(VariantReport& v, const fs::path& dir, int i) {
+    const std::string tag = "forced-" + std::to_string(i);
+    const fs::path log_base = dir / ("tsan-" + std::to_string(i));
+    ChildSpec spec;
+    spec.program = options_.binaries.tsan;
+    spec.args = {"worker", scenario_.name, v.name, "--mode", "forced", "--result",
+                 (dir / (tag + ".json")).string()};
+    spec.env = {{"TSAN_OPTIONS", "log_path=" + log_base.string() + " exitcode=" +
+                                     std::to_string(kTsanExitCode) +
+                                     " halt_on_error=0 second_deadlock_stack=1 history_size=7"}};
+    spec.stdout_path = (dir / (tag + ".out")).string();
+    spec.stderr_path = (dir / (tag + ".err")).string();
+    spec.timeout_seconds = options_.timeout_seconds;
+    const ChildOutcome outcome = run_child(spec);
+    ++v.tsan.runs;
+    v.tsan.outcomes.push_back(describe(outcome));
+    if (!outcome.started) {
+      v.errors.push_back(outcome.start_error);
+      return;
+    }
+
+    // TSan names its log <log_path>.<pid>; keep it under a stable name.
+    const fs::path raw_log = log_base.string() + "." + std::to_string(outcome.pid);
+    const fs::path log = log_base.string() + ".log";
+    std::string log_text;
+    std::error_code ec;
+    if (fs::exists(raw_log, ec)) {
+      fs::rename(raw_log, log, ec);
+      log_text = read_file(log);
+      v.tsan.logs.push_back(log.string());
+    }
+    const std::string err_text = read_file(spec.stderr_path);
+    const tsan::Log parsed = tsan::parse(log_text);
+    const tsan::Log parsed_err = tsan::parse(err_text);
+    for (const auto* fatal : {&parsed.fatal_errors, &parsed_err.fatal_errors})
+      for (const auto& line : *fatal)
+        v.errors.push_back("ThreadSanitizer failed to run the child: " + line +
+                           " (rerun: " + command_line(spec) + ")");
+    if (!parsed.fatal_errors.empty() || !parsed_err.fatal_errors.empty()) return;
+
+    const int warnings = static_cast<int>(parsed.warnings.size());
+    v.tsan.warnings += warnings;
+    if (warnings > 0) ++v.tsan.runs_with_warnings;
+    merge_findings(v.tsan.findings,
+                   tsan::group(parsed, [this](std::string_view f) { return is_case_file(f); }));
+
+    if (outcome.timed_out) {
+      if (!v.broken) v.errors.push_back(tag + " " + describe(outcome));
+      return;
+    }
+    if (outcome.exited && outcome.exit_code != 0 && outcome.exit_code != kTsanExitCode) {
+      v.errors.push_back(tag + ": worker " + describe(outcome) + ": " + tail(err_text));
+      return;
+    }
+    if (outcome.exited && outcome.exit_code == kTsanExitCode && warnings == 0) {
+      v.errors.push_back(tag + ": ThreadSanitizer exit status without a report in " + log.string());
+      return;
+    }
+    if (const auto result = read_json(dir / (tag + ".json"))) {
+      if (result->value("schedule_completed", false)) ++v.tsan.schedule_completed_runs;
+      if (v.interleaving.empty()) {
+        v.interleaving = events_from(*result);
+        v.thread_names = result->value("threads", std::vector<std::string>{});
+      }
+    } else if (outcome.exited) {
+      v.errors.push_back(tag + ": the worker wrote no result");
+    }
+  }
+
+  void stress_run(VariantReport& v, const fs::path& dir) {
+    ChildSpec spec;
+    spec.program = options_.binaries.plain;
+    spec.args = {"worker", scenario_.name, v.name, "--mode", "stress",
+                 "--seconds", seconds_arg(options_.stress_seconds),
+                 "--result", (dir / "stress.json").string()};
+    spec.stdout_path = (dir / "stress.out").string();
+    spec.stderr_path = (dir / "stress.err").string();
+    spec.timeout_seconds = options_.timeout_seconds;
+    const ChildOutcome outcome = run_child(spec);
+    StressResult& s = v.stress;
+    s.outcome = describe(outcome);
+    if (!outcome.started) {
+      v.errors.push_back(outcome.start_error);
+      return;
+    }
+    s.ran = true;
+    s.signal = outcome.signal;
+    s.timed_out = outcome.timed_out;
+    s.seconds = outcome.wall_seconds;
+    if (outcome.exited && outcome.exit_code != 0) {
+      v.errors.push_back("stress: worker " + describe(outcome) + ": " +
+                         tail(read_file(spec.stderr_path)));
+      return;
+    }
+    if (const auto result = read_json(dir / "stress.json")) {
+      s.seconds = result->value("elapsed_seconds", outcome.wall_seconds);
+      s.ops = result->value("ops", std::uint64_t{0});
+      s.ops_per_second = s.seconds > 0 ? static_cast<double>(s.ops) / s.seconds : 0;
+      s.symptoms = result->value("symptoms", std::map<std::string, std::int64_t>{});
+      s.locks = locks_from(*result);
+    }
+  }
+
+  void check_ground_truth(ScenarioReport& report, const VariantReport& broken) const {
+    GroundTruth& gt = report.ground_truth;
+    const auto text = embedded_source(scenario_.source_path());
+    if (!text) {
+      gt.note = "the case source " + scenario_.source_path() + " is not embedded in this binary";
+      return;
+    }
+    gt.tags = find_tags(*text);
+    std::set<std::string> hit;
+    for (const auto& f : broken.tsan.findings)
+      for (const auto& l : f.locations) {
+        const auto tag = std::find_if(gt.tags.begin(), gt.tags.end(), [&](const Tag& t) {
+          return t.line == l.line && is_case_file(l.file);
+        });
+        if (tag == gt.tags.end())
+          gt.off_tag.push_back((l.file.empty() ? std::string("(no frame in the case)") : l.file) +
+                               ":" + std::to_string(l.line));
+        else
+          hit.insert(tag->id);
+      }
+    gt.tags_hit.assign(hit.begin(), hit.end());
+    std::set<std::string> all;
+    for (const auto& t : gt.tags) all.insert(t.id);
+    if (broken.tsan.findings.empty())
+      gt.note = "ThreadSanitizer reported nothing to check";
+    else if (!gt.off_tag.empty())
+      gt.note = "findings outside the tagged lines: " + gt.off_tag.front();
+    else if (hit != all)
+      gt.note = "some RACE tags were never reached";
+    gt.matched = !broken.tsan.findings.empty() && gt.off_tag.empty() && hit == all;
+  }
+
+  void judge(ScenarioReport& report) const {
+    std::vector<std::string> errors, not_reproduced, fix_failed;
+    for (const auto& v : report.variants) {
+      for (const auto& e : v.errors) errors.push_back(v.name + ": " + e);
+      if (v.broken) {
+        // A forced run reproduces when TSan reported in it. A crash of the
+        // broken variant is a finding too, never an error.
+        report.reproduced_runs = v.tsan.runs_with_warnings;
+        check_ground_truth(report, v);
+        if (v.tsan.runs_with_warnings < v.tsan.runs)
+          not_reproduced.push_back(v.name + ": ThreadSanitizer reported in " +
+                                   std::to_string(v.tsan.runs_with_warnings) + " of " +
+                                   std::to_string(v.tsan.runs) + " forced runs");
+        if (!report.ground_truth.matched)
+          not_reproduced.push_back("ground truth not matched: " + report.ground_truth.note);
+      } else {
+        if (v.tsan.warnings > 0)
+          fix_failed.push_back(v.name + ": " + std::to_string(v.tsan.warnings) +
+                               " ThreadSanitizer warnings");
+        if (v.tsan.schedule_completed_runs < v.tsan.runs)
+          fix_failed.push_back(v.name + ": a schedule point timed out (" +
+                               std::to_string(v.tsan.runs - v.tsan.schedule_completed_runs) +
+                               " runs)");
+        for (const auto& [name, count] : v.stress.symptoms)
+          if (count != 0) fix_failed.push_back(v.name + ": " + name + " = " + std::to_string(count));
+        if (v.stress.signal != 0 || v.stress.timed_out)
+          fix_failed.push_back(v.name + ": stress child " + v.stress.outcome);
+      }
+    }
+    if (!errors.empty()) {
+      report.verdict = kVerdictError;
+      report.reasons = errors;
+    } else if (!not_reproduced.empty()) {
+      report.verdict = kVerdictNotReproduced;
+      report.reasons = not_reproduced;
+      report.reasons.insert(report.reasons.end(), fix_failed.begin(), fix_failed.end());
+    } else if (!fix_failed.empty()) {
+      report.verdict = kVerdictFixFailed;
+      report.reasons = fix_failed;
+    } else {
+      report.verdict = kVerdictReproducedAndFixed;
+      report.reasons = {"ThreadSanitizer reported the race in " + std::to_string(report.reproduced_runs) +
+                        " of " + std::to_string(report.runs) +
+                        " forced runs, on the tagged lines; every fix was clean"};
+    }
+  }
+
+  const Scenario& scenario_;
+  const DriverOptions& options_;
+};
+
+}  // namespace
+
+Binaries sibling_binaries() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  const fs::path dir = ec ? fs::current_path() : self.parent_path();
+  return {(dir / "lockedges").string(), (dir / "lockedges-tsan").string()};
+}
+
+ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options) {
+  return ScenarioRunner(scenario, options).run();
+}
+
+int exit_status(const std::vector<ScenarioReport>& reports) {
+  for (const auto& r : reports)
+    if (r.verdict != kVerdictReproducedAndFixed) return 1;
+  return reports.empty() ? 1 : 0;
+}
+
+}  // namespace lockedges

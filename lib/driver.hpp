@@ -1,0 +1,48 @@
+// lockedges — the driver: run one scenario the four ways and decide.
+//
+// For each variant the driver runs
+//   1. N forced-schedule children of the ThreadSanitizer build, each with its
+//      own TSan log, parsed and grouped into findings;
+//   2. one stress child of the plain build, whose symptom counters, ops and
+//      lock statistics come back as JSON;
+// then checks the broken variant's findings against the case's RACE tags
+// and gives the verdict. Every child's output is kept under the report
+// folder, so a failed run can be read and rerun by hand.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "report.hpp"
+#include "scenario.hpp"
+
+namespace lockedges {
+
+struct Binaries {
+  std::string plain;  // the build users run (stress, symptoms)
+  std::string tsan;   // the ThreadSanitizer sibling (forced-schedule detection)
+};
+
+// The siblings of the running executable: `lockedges` and `lockedges-tsan`
+// in the same directory.
+Binaries sibling_binaries();
+
+struct DriverOptions {
+  int runs = 3;                  // forced-schedule children per variant
+  double stress_seconds = 0.5;   // how long each stress child runs
+  double timeout_seconds = 10;   // the watchdog's limit per child
+  std::filesystem::path out_dir = "reports";
+  Binaries binaries;
+  // Called before each child starts: a line saying what runs now.
+  std::function<void(const std::string&)> progress;
+};
+
+// Runs every variant of `scenario` and returns the report. Never throws for
+// a child's failure: that becomes part of the report.
+ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options);
+
+// Exit status for a set of reports: 0 when all are reproduced-and-fixed.
+int exit_status(const std::vector<ScenarioReport>& reports);
+
+}  // namespace lockedges

@@ -1,0 +1,296 @@
+#include "report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace lockedges {
+
+namespace {
+
+using nlohmann::json;
+
+json to_json(const tsan::Finding& f) {
+  json locations = json::array();
+  for (const auto& l : f.locations) {
+    json mutexes = json::array();
+    for (const auto& m : l.mutexes) mutexes.push_back((m.shared ? "read " : "write ") + m.id);
+    locations.push_back({{"file", l.file},
+                         {"line", l.line},
+                         {"access", l.access},
+                         {"thread", l.thread},
+                         {"mutexes", mutexes}});
+  }
+  return {{"kind", f.kind},
+          {"count", f.count},
+          {"diagnosis", f.diagnosis},
+          {"summary", f.summary},
+          {"locations", locations}};
+}
+
+json to_json(const LockStats& l) {
+  return {{"name", l.name},
+          {"exclusive_acquisitions", l.exclusive_acquisitions},
+          {"shared_acquisitions", l.shared_acquisitions},
+          {"contended", l.contended},
+          {"total_wait_ns", l.total_wait_ns},
+          {"max_wait_ns", l.max_wait_ns}};
+}
+
+json to_json(const VariantReport& v) {
+  json findings = json::array();
+  for (const auto& f : v.tsan.findings) findings.push_back(to_json(f));
+  json locks = json::array();
+  for (const auto& l : v.stress.locks) locks.push_back(to_json(l));
+  json events = json::array();
+  for (const auto& e : v.interleaving)
+    events.push_back({{"seq", e.seq},
+                      {"t_ns", e.t_ns},
+                      {"thread", e.thread < static_cast<int>(v.thread_names.size())
+                                     ? v.thread_names[e.thread]
+                                     : std::to_string(e.thread)},
+                      {"kind", e.kind},
+                      {"what", e.what}});
+  return {{"name", v.name},
+          {"broken", v.broken},
+          {"summary", v.summary},
+          {"tsan",
+           {{"runs", v.tsan.runs},
+            {"runs_with_warnings", v.tsan.runs_with_warnings},
+            {"warnings", v.tsan.warnings},
+            {"schedule_completed_runs", v.tsan.schedule_completed_runs},
+            {"findings", findings},
+            {"outcomes", v.tsan.outcomes},
+            {"logs", v.tsan.logs}}},
+          {"symptoms", v.stress.symptoms},
+          {"ops_per_second", v.stress.ops_per_second},
+          {"stress",
+           {{"ran", v.stress.ran},
+            {"seconds", v.stress.seconds},
+            {"ops", v.stress.ops},
+            {"outcome", v.stress.outcome},
+            {"signal", v.stress.signal},
+            {"timed_out", v.stress.timed_out},
+            {"locks", locks}}},
+          {"interleaving", events},
+          {"errors", v.errors}};
+}
+
+std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes) {
+  if (mutexes.empty()) return "no lock held";
+  std::string out;
+  for (const auto& m : mutexes) out += (out.empty() ? "" : ", ") + std::string(m.shared ? "shared " : "exclusive ") + m.id;
+  return out;
+}
+
+std::string display_file(const std::string& file) {
+  const auto at = file.rfind("cases/");
+  return at == std::string::npos ? file : file.substr(at);
+}
+
+const Tag* tag_at(const GroundTruth& gt, int line) {
+  for (const auto& t : gt.tags)
+    if (t.line == line) return &t;
+  return nullptr;
+}
+
+std::string tsan_cell(const VariantReport& v) {
+  if (v.tsan.runs == 0) return "not run";
+  if (v.tsan.warnings == 0)
+    return fmt::format("clean in {}/{} runs", v.tsan.runs - v.tsan.runs_with_warnings, v.tsan.runs);
+  return fmt::format("{} warnings, {}/{} runs", v.tsan.warnings, v.tsan.runs_with_warnings, v.tsan.runs);
+}
+
+std::string symptom_cell(const VariantReport& v, const std::string& name) {
+  if (!v.stress.ran) return "not run";
+  auto it = v.stress.symptoms.find(name);
+  return it == v.stress.symptoms.end() ? "-" : std::to_string(it->second);
+}
+
+std::string wait_cell(const VariantReport& v) {
+  std::int64_t total = 0;
+  std::uint64_t contended = 0;
+  for (const auto& l : v.stress.locks) total += l.total_wait_ns, contended += l.contended;
+  return fmt::format("{:.1f} ms, {} waits", static_cast<double>(total) / 1e6, contended);
+}
+
+// The rows of the side-by-side table: a label, then one cell per variant.
+std::vector<std::vector<std::string>> comparison_rows(const ScenarioReport& r) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head{""};
+  for (const auto& v : r.variants) head.push_back(v.name);
+  rows.push_back(head);
+  auto row = [&](std::string label, auto cell) {
+    std::vector<std::string> cells{std::move(label)};
+    for (const auto& v : r.variants) cells.push_back(cell(v));
+    rows.push_back(std::move(cells));
+  };
+  row("ThreadSanitizer", tsan_cell);
+  row("findings", [](const VariantReport& v) {
+    return v.tsan.findings.empty() ? std::string("none") : std::to_string(v.tsan.findings.size()) + " (grouped)";
+  });
+  std::vector<std::string> names;
+  for (const auto& v : r.variants)
+    for (const auto& [name, count] : v.stress.symptoms)
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  for (const auto& name : names)
+    row(name, [&](const VariantReport& v) { return symptom_cell(v, name); });
+  row("throughput", [](const VariantReport& v) {
+    return v.stress.ran ? human_count(v.stress.ops_per_second) + " ops/s" : std::string("-");
+  });
+  row("lock wait", wait_cell);
+  row("stress child", [](const VariantReport& v) { return v.stress.outcome.empty() ? std::string("-") : v.stress.outcome; });
+  return rows;
+}
+
+std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
+  std::vector<std::size_t> width;
+  for (const auto& r : rows)
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], r[i].size());
+    }
+  std::string out;
+  for (const auto& r : rows) {
+    std::string line = indent;
+    for (std::size_t i = 0; i < r.size(); ++i)
+      line += fmt::format("{:<{}}", r[i], i + 1 < r.size() ? width[i] + 3 : 0);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string markdown_table(const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out += "|";
+    for (const auto& c : rows[i]) out += " " + (c.empty() ? std::string(" ") : c) + " |";
+    out += "\n";
+    if (i == 0) {
+      out += "|";
+      for (std::size_t k = 0; k < rows[i].size(); ++k) out += "---|";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> finding_lines(const ScenarioReport& r, const tsan::Finding& f) {
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("{} x{}: {}", f.kind, f.count, f.diagnosis));
+  for (const auto& l : f.locations) {
+    const Tag* tag = tag_at(r.ground_truth, l.line);
+    lines.push_back(fmt::format("  {:<6} {}:{}  {}, {}{}", l.access,
+                                l.file.empty() ? "(no frame in the case)" : display_file(l.file), l.line,
+                                l.thread, mutex_text(l.mutexes),
+                                tag ? fmt::format("  RACE({}): {}", tag->id, tag->note) : std::string()));
+  }
+  return lines;
+}
+
+std::vector<std::vector<std::string>> summary_rows(const std::vector<ScenarioReport>& reports) {
+  std::vector<std::vector<std::string>> rows{{"scenario", "verdict", "reproduced", "ground truth", "symptom, broken -> fixed", "time"}};
+  for (const auto& r : reports) {
+    std::string symptom = r.symptom;
+    for (const auto& v : r.variants) symptom += (v.broken ? " " : " -> ") + symptom_cell(v, r.symptom);
+    rows.push_back({r.scenario, r.verdict, fmt::format("{}/{}", r.reproduced_runs, r.runs),
+                    r.ground_truth.matched ? "matched" : "not matched", symptom,
+                    fmt::format("{:.1f} s", r.wall_seconds)});
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string human_count(double value) {
+  if (value >= 1e9) return fmt::format("{:.2f}G", value / 1e9);
+  if (value >= 1e6) return fmt::format("{:.2f}M", value / 1e6);
+  if (value >= 1e3) return fmt::format("{:.1f}k", value / 1e3);
+  return fmt::format("{:.0f}", value);
+}
+
+json to_json(const ScenarioReport& r) {
+  json variants = json::array();
+  for (const auto& v : r.variants) variants.push_back(to_json(v));
+  json tags = json::array();
+  for (const auto& t : r.ground_truth.tags) tags.push_back({{"id", t.id}, {"line", t.line}, {"note", t.note}});
+  return {{"scenario", r.scenario},
+          {"title", r.title},
+          {"seed", r.seed},
+          {"source", r.source},
+          {"verdict", r.verdict},
+          {"reasons", r.reasons},
+          {"runs", r.runs},
+          {"reproduced_runs", r.reproduced_runs},
+          {"symptom", r.symptom},
+          {"ground_truth",
+           {{"matched", r.ground_truth.matched},
+            {"note", r.ground_truth.note},
+            {"tags", tags},
+            {"tags_hit", r.ground_truth.tags_hit},
+            {"off_tag", r.ground_truth.off_tag}}},
+          {"variants", variants},
+          {"wall_seconds", r.wall_seconds},
+          {"report_dir", r.report_dir}};
+}
+
+json to_json(const std::vector<ScenarioReport>& reports) {
+  json all = json::array();
+  for (const auto& r : reports) all.push_back(to_json(r));
+  return all;
+}
+
+std::string render_text(const std::vector<ScenarioReport>& reports) {
+  std::string out;
+  for (const auto& r : reports) {
+    out += fmt::format("{}  (seed {})\n  {}\n\n", r.scenario, r.seed, r.title);
+    out += text_table(comparison_rows(r), "  ");
+    for (const auto& v : r.variants)
+      if (!v.tsan.findings.empty()) {
+        out += fmt::format("\n  findings in {} ({}):\n", v.name, r.source);
+        for (const auto& f : v.tsan.findings)
+          for (const auto& line : finding_lines(r, f)) out += "    " + line + "\n";
+      }
+    out += fmt::format("\n  verdict: {}\n", r.verdict);
+    for (const auto& reason : r.reasons) out += "    " + reason + "\n";
+    out += fmt::format("  logs: {}/\n\n", r.report_dir);
+  }
+  if (reports.size() > 1) out += text_table(summary_rows(reports), "");
+  return out;
+}
+
+std::string render_markdown(const std::vector<ScenarioReport>& reports) {
+  std::string out = "# lockedges report\n\n";
+  out += markdown_table(summary_rows(reports));
+  for (const auto& r : reports) {
+    out += fmt::format("\n## {}\n\n{} (seed §{}; source `{}`)\n\n", r.scenario, r.title, r.seed, r.source);
+    out += fmt::format("**Verdict: {}.** ", r.verdict);
+    for (const auto& reason : r.reasons) out += reason + ". ";
+    out += "\n\n" + markdown_table(comparison_rows(r));
+    for (const auto& v : r.variants) {
+      if (v.tsan.findings.empty()) continue;
+      out += fmt::format("\n### Findings in `{}`\n\n", v.name);
+      for (const auto& f : v.tsan.findings) {
+        auto lines = finding_lines(r, f);
+        out += "- " + lines.front() + "\n";
+        for (std::size_t i = 1; i < lines.size(); ++i) out += "  - `" + lines[i].substr(2) + "`\n";
+      }
+    }
+    for (const auto& v : r.variants) {
+      if (v.interleaving.empty()) continue;
+      out += fmt::format("\n### Recorded interleaving, `{}` (first forced run)\n\n", v.name);
+      for (const auto& e : v.interleaving) {
+        const std::string thread =
+            e.thread < static_cast<int>(v.thread_names.size()) ? v.thread_names[e.thread] : "?";
+        out += fmt::format("1. `{:>8.1f} us` **{}** {}\n", static_cast<double>(e.t_ns) / 1e3, thread, e.what);
+      }
+    }
+    out += fmt::format("\nRaw logs: `{}/`\n", r.report_dir);
+  }
+  return out;
+}
+
+}  // namespace lockedges

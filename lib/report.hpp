@@ -1,0 +1,98 @@
+// lockedges — the report model and its renderers.
+//
+// The driver fills a ScenarioReport per scenario; renderers turn a list of
+// them into the terminal table, JSON (the schema reports/README.md
+// documents) and Markdown. Renderers only format: every number and verdict
+// is decided by the driver.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "run.hpp"
+#include "shared_mutex.hpp"
+#include "source.hpp"
+#include "tsan_log.hpp"
+
+namespace lockedges {
+
+// What ThreadSanitizer said about one variant over all forced runs.
+struct TsanResult {
+  int runs = 0;                // forced-schedule children started
+  int runs_with_warnings = 0;  // children whose log had at least one warning
+  int warnings = 0;            // all warnings, all runs
+  std::vector<tsan::Finding> findings;  // grouped over all runs; count sums the runs
+  std::vector<std::string> logs;        // log files kept under the report folder
+  std::vector<std::string> outcomes;    // per run: "exit 66", "killed by SIGSEGV", ...
+  int schedule_completed_runs = 0;      // runs whose schedule points all met
+};
+
+// What one free-running child showed.
+struct StressResult {
+  bool ran = false;
+  double seconds = 0;
+  std::uint64_t ops = 0;
+  double ops_per_second = 0;
+  std::map<std::string, std::int64_t> symptoms;
+  std::string outcome;      // "exit 0", "killed by SIGSEGV (...)", "timed out ..."
+  int signal = 0;           // non-zero: the child died of this signal
+  bool timed_out = false;   // the watchdog ended it (a hang or a deadlock)
+  std::vector<LockStats> locks;
+};
+
+struct VariantReport {
+  std::string name;
+  bool broken = false;
+  std::string summary;
+  TsanResult tsan;
+  StressResult stress;
+  std::vector<Event> interleaving;        // recorded in the first forced run
+  std::vector<std::string> thread_names;  // Event::thread indexes this
+  std::vector<std::string> errors;        // tool errors: the run says nothing about the code
+};
+
+struct GroundTruth {
+  bool matched = false;
+  std::vector<Tag> tags;                 // RACE(X) tags in the case source
+  std::vector<std::string> tags_hit;     // ids reached by some finding
+  std::vector<std::string> off_tag;      // "file:line" of findings that missed every tag
+  std::string note;                      // why not matched, in a sentence
+};
+
+inline constexpr const char* kVerdictReproducedAndFixed = "reproduced-and-fixed";
+inline constexpr const char* kVerdictNotReproduced = "not-reproduced";
+inline constexpr const char* kVerdictFixFailed = "fix-failed";
+inline constexpr const char* kVerdictError = "error";
+
+struct ScenarioReport {
+  std::string scenario;
+  std::string title;
+  std::string seed;
+  std::string source;  // "cases/x.cpp"
+  std::string symptom;
+  std::string verdict;
+  std::vector<std::string> reasons;  // why the verdict is what it is
+  int runs = 0;
+  int reproduced_runs = 0;
+  GroundTruth ground_truth;
+  std::vector<VariantReport> variants;
+  double wall_seconds = 0;
+  std::string report_dir;
+};
+
+nlohmann::json to_json(const ScenarioReport& report);
+nlohmann::json to_json(const std::vector<ScenarioReport>& reports);
+
+// The terminal rendering: a side-by-side table per scenario, and a summary
+// table when there is more than one.
+std::string render_text(const std::vector<ScenarioReport>& reports);
+std::string render_markdown(const std::vector<ScenarioReport>& reports);
+
+// "3.2M", "850k", "12" — for ops/s in narrow columns.
+std::string human_count(double value);
+
+}  // namespace lockedges

@@ -1,0 +1,75 @@
+#include "source.hpp"
+
+#include <map>
+
+namespace lockedges {
+
+namespace {
+std::map<std::string, std::string_view, std::less<>>& sources() {
+  static std::map<std::string, std::string_view, std::less<>> map;
+  return map;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+}  // namespace
+
+std::optional<std::string_view> embedded_source(std::string_view path) {
+  auto it = sources().find(path);
+  if (it == sources().end()) return std::nullopt;
+  return it->second;
+}
+
+void register_embedded_source(std::string_view path, std::string_view text) {
+  sources()[std::string(path)] = text;
+}
+
+std::vector<Tag> find_tags(std::string_view text) {
+  std::vector<Tag> tags;
+  int line_no = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    ++line_no;
+    // A tag lives in a line comment: "// RACE(A): note".
+    if (auto comment = line.find("//"); comment != std::string_view::npos) {
+      std::string_view rest = trim(line.substr(comment + 2));
+      if (rest.substr(0, 5) == "RACE(") {
+        auto close = rest.find(')');
+        if (close != std::string_view::npos && close > 5) {
+          Tag tag;
+          tag.id = std::string(rest.substr(5, close - 5));
+          std::string_view note = rest.substr(close + 1);
+          if (!note.empty() && note.front() == ':') note.remove_prefix(1);
+          tag.note = std::string(trim(note));
+          tag.line = line_no;
+          tags.push_back(std::move(tag));
+        }
+      }
+    }
+    pos = end + 1;
+  }
+  return tags;
+}
+
+std::vector<std::string> source_lines(std::string_view text, int first, int last) {
+  std::vector<std::string> out;
+  int line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    ++line_no;
+    if (line_no > last) break;
+    if (line_no >= first) out.emplace_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+}  // namespace lockedges

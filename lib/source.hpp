@@ -1,0 +1,32 @@
+// lockedges — the case sources, embedded in the binary, and their tags.
+//
+// Ground truth is a tag on the racing line, `// RACE(A): what happens`, so
+// editing a case never breaks it. The build embeds every case file (see
+// cmake/embed_sources.cmake), so a report can quote the source and resolve
+// tags even when the binary runs far from its checkout.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockedges {
+
+// Tag — one `RACE(id): note` comment in a case file.
+struct Tag {
+  std::string id;    // "A"
+  int line = 0;      // 1-based
+  std::string note;  // text after the colon
+};
+
+// The embedded text of a case file, by its path from "cases/" on.
+std::optional<std::string_view> embedded_source(std::string_view path);
+void register_embedded_source(std::string_view path, std::string_view text);
+
+std::vector<Tag> find_tags(std::string_view text);
+
+// Lines [first, last] of `text`, 1-based, clamped to the file.
+std::vector<std::string> source_lines(std::string_view text, int first, int last);
+
+}  // namespace lockedges

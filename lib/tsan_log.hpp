@@ -1,0 +1,109 @@
+// lockedges — ThreadSanitizer report logs: parsing and grouping.
+//
+// A TSan run writes plain-text reports (one per warning) to stderr or to the
+// log_path file. `parse` turns that text into structs; `group` folds the many
+// warnings one bug produces (a rehash under a shared lock gives a dozen, each
+// topped by a different hashtable.h line) into findings keyed on the lines of
+// the program's own code, each with a one-sentence diagnosis.
+//
+// Hand-written because no library parses TSan reports: the format is only
+// defined by the printf calls in compiler-rt/libsanitizer. Every shape handled
+// here was checked against real logs in tests/fixtures/tsan/ (g++ 12 libtsan,
+// and clang 14 for `file:line:col` frames and "(BuildId: ...)" suffixes).
+// The scanner works line by line with no backtracking, so long or hostile
+// input costs linear time, and neither function lets an exception out.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockedges::tsan {
+
+// One stack line: "    #4 operator() /src/x.cpp:34 (x+0x2836)".
+// "<null>" function or file becomes "" (TSan's spelling for "unknown").
+struct Frame {
+  int index = 0;
+  std::string function;  // may contain spaces, parens, colons (templates)
+  std::string file;
+  int line = 0;
+  int column = 0;        // 0 when the symbolizer gave none (g++'s libtsan never does)
+  std::string module;    // "x", "libstdc++.so.6" — without the "+0x..." offset
+};
+
+// "read M10" -> {"M10", true}; "write M10" -> {"M10", false}.
+struct HeldMutex {
+  std::string id;
+  bool shared = false;
+};
+
+// One "[Previous ][atomic ]read|write of size N at ADDR by THREAD[ (mutexes: ...)]:" block.
+struct Access {
+  bool write = false;
+  bool atomic = false;
+  bool previous = false;
+  int size = 0;
+  std::string address;  // "0x55f390592150"
+  std::string thread;   // "T4" or "main thread"
+  std::vector<HeldMutex> mutexes;
+  std::vector<Frame> stack;
+};
+
+// Every other indented block in a report ("Location is ...", "Mutex M10 (...)
+// created at", "Mutex M1 acquired here while holding mutex M0 in thread T1",
+// "Thread T2 (...) created by main thread at", "Cycle in lock order graph: ...").
+struct Section {
+  std::string header;  // without the two-space indent and the trailing ':'
+  std::vector<Frame> stack;
+};
+
+struct Warning {
+  std::string kind;  // "data race", "lock-order-inversion (potential deadlock)", "heap-use-after-free", ...
+  int pid = 0;
+  std::vector<Access> accesses;
+  std::vector<Section> sections;
+  std::vector<std::string> cycle;  // lock-order-inversion: {"M9", "M10", "M9"}
+  std::string summary;             // SUMMARY line without "SUMMARY: ThreadSanitizer: "
+  bool complete = false;           // false when the text ended before the closing ===== line
+};
+
+struct Log {
+  std::vector<Warning> warnings;
+  // Tool failures, verbatim: "FATAL: ThreadSanitizer: ...", "ThreadSanitizer: CHECK failed: ...",
+  // "==PID==ERROR: ThreadSanitizer: SEGV ...". They are not reports.
+  std::vector<std::string> fatal_errors;
+  int reported = -1;  // N from the closing "ThreadSanitizer: reported N warnings"; -1 if absent
+};
+
+// Never throws, never crashes; lines it does not recognise are skipped.
+// A frame line must end in its "(module+0x...)" group, so a frame cut off by
+// truncation is dropped rather than read with a wrong line number.
+Log parse(std::string_view text);
+
+// Where one access (or one lock acquisition) of a finding happened in case code.
+struct Location {
+  std::string file;    // "" with line 0 when no frame of the stack is case code
+  int line = 0;
+  std::string access;  // "read", "write", "atomic read", "atomic write", "free", "lock"
+  std::string thread;  // "T4", "main thread"
+  std::vector<HeldMutex> mutexes;  // held during the access; for "lock", the mutex already held
+};
+
+struct Finding {
+  std::string kind;
+  std::vector<Location> locations;  // in the order of the first warning's accesses
+  int count = 0;                    // warnings merged into this finding
+  std::string summary;              // of the first warning
+  std::string diagnosis;            // one plain-English sentence
+};
+
+// Warnings with the same kind and the same first case-code frame (file and
+// line, top of stack first) for each access become one Finding. For
+// lock-order-inversion the "Mutex Mx acquired here while holding mutex My"
+// sections stand in for accesses. Findings are in order of first appearance.
+// An exception thrown by `is_case_file` counts as "not case code".
+std::vector<Finding> group(const Log& log,
+                           const std::function<bool(std::string_view file)>& is_case_file);
+
+}  // namespace lockedges::tsan

@@ -1,0 +1,91 @@
+#include "worker.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "scenario.hpp"
+#include "shared_mutex.hpp"
+
+namespace lockedges {
+
+nlohmann::json run_result_json(const Run& run, const WorkerRequest& request) {
+  nlohmann::json j;
+  j["scenario"] = request.scenario;
+  j["variant"] = request.variant;
+  j["mode"] = std::string(to_string(request.mode));
+  j["schedule_completed"] = run.schedule_completed();
+  j["elapsed_seconds"] = run.elapsed_seconds();
+  j["ops"] = run.ops();
+  j["symptoms"] = run.symptoms();
+  j["threads"] = run.thread_names();
+  auto& events = j["events"] = nlohmann::json::array();
+  for (const auto& e : run.events())
+    events.push_back({{"seq", e.seq}, {"t_ns", e.t_ns}, {"thread", e.thread}, {"kind", e.kind},
+                      {"what", e.what}});
+  auto& locks = j["locks"] = nlohmann::json::array();
+  for (const auto& l : run.locks())
+    locks.push_back({{"name", l.name},
+                     {"exclusive_acquisitions", l.exclusive_acquisitions},
+                     {"shared_acquisitions", l.shared_acquisitions},
+                     {"contended", l.contended},
+                     {"total_wait_ns", l.total_wait_ns},
+                     {"max_wait_ns", l.max_wait_ns}});
+  return j;
+}
+
+namespace {
+
+// Writes next to the target and renames, so the driver never reads half a file.
+bool write_result(const std::string& path, const nlohmann::json& j) {
+  if (path == "-") {
+    std::cout << j.dump() << '\n';
+    return true;
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) return false;
+    out << j.dump(1) << '\n';
+    if (!out) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
+
+}  // namespace
+
+int run_worker(const WorkerRequest& request) {
+  const Scenario* scenario = Registry::instance().find(request.scenario);
+  if (scenario == nullptr) {
+    std::cerr << "lockedges worker: unknown scenario '" << request.scenario << "'\n";
+    return kWorkerUsageError;
+  }
+  const Variant* variant = scenario->find_variant(request.variant);
+  if (variant == nullptr) {
+    std::cerr << "lockedges worker: scenario '" << request.scenario << "' has no variant '"
+              << request.variant << "'\n";
+    return kWorkerUsageError;
+  }
+  try {
+    Run run(request.mode, request.limits);
+    if (request.mode == Mode::kForced)
+      variant->forced(run);
+    else
+      variant->stress(run);
+    if (!write_result(request.result_path, run_result_json(run, request))) {
+      std::cerr << "lockedges worker: cannot write " << request.result_path << '\n';
+      return kWorkerFailed;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "lockedges worker: " << request.scenario << '/' << request.variant
+              << " threw: " << e.what() << '\n';
+    return kWorkerFailed;
+  }
+  return 0;
+}
+
+}  // namespace lockedges

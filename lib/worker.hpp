@@ -1,0 +1,36 @@
+// lockedges — the child side: run one variant once and write what happened.
+//
+// The driver never runs case code in its own process. It starts a child
+// (`lockedges worker ...`, plain or ThreadSanitizer build), which runs one
+// variant in one mode and writes a JSON result file; a crash, hang or
+// sanitizer abort in the child cannot take the driver down.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "run.hpp"
+
+namespace lockedges {
+
+struct WorkerRequest {
+  std::string scenario;
+  std::string variant;
+  Mode mode = Mode::kForced;
+  Limits limits;
+  std::string result_path;  // where the JSON result goes; "-" for standard output
+};
+
+// Exit status of a worker: 0 when the variant ran to the end (whatever it
+// found), kWorkerUsageError for an unknown scenario or variant,
+// kWorkerFailed when the variant threw.
+inline constexpr int kWorkerUsageError = 2;
+inline constexpr int kWorkerFailed = 3;
+
+int run_worker(const WorkerRequest& request);
+
+// The JSON a worker writes, from a finished run.
+nlohmann::json run_result_json(const Run& run, const WorkerRequest& request);
+
+}  // namespace lockedges

@@ -1,0 +1,179 @@
+// Every scenario end to end, through the real binaries: the forced schedule
+// reproduces the race every run, on the tagged lines; the fix is clean under
+// every detector; stress mode counts what it sees.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "scenario.hpp"
+#include "test_util.hpp"
+
+namespace lockedges {
+namespace {
+
+using nlohmann::json;
+using testing::bin;
+using testing::run;
+using testing::ScratchDir;
+
+std::vector<std::string> scenario_names() { return Registry::instance().names(); }
+
+std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& c : name)
+    if (c == '-') c = '_';
+  return name;
+}
+
+class EveryScenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryScenario, ForcedScheduleReproducesEveryRunOnTheTaggedLinesAndTheFixIsClean) {
+  ScratchDir dir("forced-" + GetParam());
+  const auto r = run(bin("lockedges"), {"run", GetParam(), "--runs", "5", "--format", "json", "--stress-seconds",
+                                        "0.3", "--out", dir.path().string(), "-q"});
+  ASSERT_EQ(r.code(), 0) << r.err << r.out;
+  const json report = json::parse(r.out);  // throws if anything but JSON reached stdout
+  EXPECT_EQ(report["scenario"], GetParam());
+  EXPECT_EQ(report["verdict"], "reproduced-and-fixed") << report["reasons"];
+  EXPECT_EQ(report["runs"], 5);
+  EXPECT_EQ(report["reproduced_runs"], 5);
+  EXPECT_TRUE(report["ground_truth"]["matched"].get<bool>()) << report["ground_truth"];
+  const std::string source = report["source"];
+  for (const auto& v : report["variants"]) {
+    if (v["broken"].get<bool>()) {
+      ASSERT_FALSE(v["tsan"]["findings"].empty());
+      for (const auto& f : v["tsan"]["findings"])
+        for (const auto& l : f["locations"]) {
+          EXPECT_TRUE(l["file"].get<std::string>().ends_with(source)) << l;
+          EXPECT_GT(l["line"].get<int>(), 0) << l;
+        }
+      EXPECT_FALSE(v["interleaving"].empty()) << "the forced run records its interleaving";
+    } else {
+      EXPECT_EQ(v["tsan"]["warnings"], 0) << v["name"];
+      EXPECT_EQ(v["tsan"]["schedule_completed_runs"], 5) << v["name"];
+      for (const auto& [name, count] : v["symptoms"].items()) EXPECT_EQ(count, 0) << v["name"] << " " << name;
+      EXPECT_GT(v["ops_per_second"].get<double>(), 0.0);
+    }
+  }
+  const std::string markdown = testing::slurp(dir.path() / "report.md");
+  EXPECT_NE(markdown.find("## " + GetParam()), std::string::npos);
+  EXPECT_NE(markdown.find("**Verdict: reproduced-and-fixed.**"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / GetParam() / "broken" / "tsan-1.log"));
+}
+
+// The driver itself (harness and CLI) under ThreadSanitizer: any report in
+// the driver's own process fails the run.
+TEST_P(EveryScenario, TheDriverIsCleanUnderThreadSanitizer) {
+  ScratchDir dir("driver-tsan-" + GetParam());
+  const auto r = run(bin("lockedges-tsan"),
+                     {"run", GetParam(), "--runs", "1", "--stress-seconds", "0.2", "--out", dir.path().string()},
+                     {{"TSAN_OPTIONS", "halt_on_error=1 exitcode=66"}});
+  EXPECT_EQ(r.code(), 0) << r.err;
+  EXPECT_EQ(r.err.find("WARNING: ThreadSanitizer"), std::string::npos) << r.err;
+}
+
+// The driver under AddressSanitizer and UBSan, leaks included.
+TEST_P(EveryScenario, TheDriverIsCleanUnderAddressSanitizerAndUBSan) {
+  ScratchDir dir("driver-asan-" + GetParam());
+  const auto r = run(bin("lockedges-asan"),
+                     {"run", GetParam(), "--runs", "1", "--stress-seconds", "0.2", "--out", dir.path().string()},
+                     {{"ASAN_OPTIONS", "halt_on_error=1 detect_leaks=1"}, {"UBSAN_OPTIONS", "halt_on_error=1"}});
+  EXPECT_EQ(r.code(), 0) << r.err;
+  EXPECT_EQ(r.err.find("ERROR: AddressSanitizer"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("ERROR: LeakSanitizer"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("runtime error"), std::string::npos) << r.err;
+}
+
+// The forced schedule proves one interleaving; free-running threads under
+// the sanitizers try many. Every fixed variant must stay clean in both.
+TEST_P(EveryScenario, FixedVariantsAreCleanUnderSanitizersWhenFreeRunning) {
+  const Scenario* s = Registry::instance().find(GetParam());
+  for (const auto& v : s->variants) {
+    if (v.broken) continue;
+    const auto tsan = run(bin("lockedges-tsan"),
+                          {"worker", s->name, v.name, "--mode", "stress", "--seconds", "0.3", "--result", "-"},
+                          {{"TSAN_OPTIONS", "exitcode=66"}});
+    EXPECT_EQ(tsan.code(), 0) << v.name << ": " << tsan.err;
+    for (const char* mode : {"stress", "forced"}) {
+      const auto asan = run(bin("lockedges-asan"),
+                            {"worker", s->name, v.name, "--mode", mode, "--seconds", "0.3", "--result", "-"},
+                            {{"ASAN_OPTIONS", "halt_on_error=1 detect_leaks=1"}, {"UBSAN_OPTIONS", "halt_on_error=1"}});
+      EXPECT_EQ(asan.code(), 0) << v.name << " " << mode << ": " << asan.err;
+    }
+  }
+}
+
+// Stress mode with an iteration bound: every worker thread runs exactly that
+// many iterations, the counters come back, and a fix shows no symptom.
+// (Whether the broken variant shows its symptom in a given run is luck, so
+// that is not asserted; that it is counted is.)
+TEST_P(EveryScenario, StressModeCountsOpsAndSymptoms) {
+  const Scenario* s = Registry::instance().find(GetParam());
+  for (const auto& v : s->variants) {
+    const auto r = run(bin("lockedges"), {"worker", s->name, v.name, "--mode", "stress", "--iterations", "200",
+                                          "--seconds", "60", "--result", "-"});
+    ASSERT_EQ(r.code(), 0) << r.err;
+    const json result = json::parse(r.out);
+    const auto threads = result["threads"].size() - 1;  // less the variant's own thread
+    EXPECT_EQ(result["ops"], 200 * threads) << v.name;
+    ASSERT_TRUE(result["symptoms"].contains(s->symptom)) << result["symptoms"];
+    for (const auto& [name, count] : result["symptoms"].items()) {
+      EXPECT_GE(count.get<long>(), 0) << name;
+      if (!v.broken) {
+        EXPECT_EQ(count.get<long>(), 0) << v.name << " " << name;
+      }
+    }
+    EXPECT_TRUE(result["events"].empty()) << "stress mode records no interleaving";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, EveryScenario, ::testing::ValuesIn(scenario_names()), test_name);
+
+// Without ThreadSanitizer there is nothing to reproduce, and the verdict
+// says so: point the driver's TSan sibling at the plain build.
+TEST(Verdict, WithoutThreadSanitizerTheRaceIsNotReproduced) {
+  ScratchDir dir("no-tsan");
+  const auto r = run(bin("lockedges"), {"run", "deferred-lambda-write", "--runs", "2", "--stress-seconds", "0.1",
+                                        "--format", "json", "--tsan-binary", bin("lockedges"), "--out",
+                                        dir.path().string(), "-q"});
+  EXPECT_EQ(r.code(), 1) << r.err;
+  const json report = json::parse(r.out);
+  EXPECT_EQ(report["verdict"], "not-reproduced");
+  EXPECT_EQ(report["reproduced_runs"], 0);
+  EXPECT_FALSE(report["ground_truth"]["matched"].get<bool>());
+}
+
+// ThreadSanitizer failing to start is a tool error, never a pass.
+TEST(Verdict, ThreadSanitizerFailingToStartIsAToolError) {
+  ScratchDir dir("tsan-fatal");
+  const auto fake = dir.path() / "fake-tsan";
+  {
+    std::ofstream script(fake);
+    script << "#!/bin/sh\necho 'FATAL: ThreadSanitizer: unexpected memory mapping 0x7f0000000000-0x7f0000001000' >&2\nexit 66\n";
+  }
+  ::chmod(fake.c_str(), 0755);
+  const auto r = run(bin("lockedges"), {"run", "deferred-lambda-write", "--runs", "1", "--stress-seconds", "0.1",
+                                        "--format", "json", "--tsan-binary", fake.string(), "--out",
+                                        (dir.path() / "out").string(), "-q"});
+  EXPECT_EQ(r.code(), 1) << r.err;
+  const json report = json::parse(r.out);
+  EXPECT_EQ(report["verdict"], "error");
+  EXPECT_NE(report["reasons"].dump().find("unexpected memory mapping"), std::string::npos) << report["reasons"];
+}
+
+TEST(Verdict, RunAllGivesOneReportPerScenarioAndAMarkdownSummary) {
+  ScratchDir dir("all");
+  const auto r = run(bin("lockedges"), {"run", "all", "--runs", "1", "--stress-seconds", "0.1", "--format", "json",
+                                        "--out", dir.path().string(), "-q"});
+  EXPECT_EQ(r.code(), 0) << r.err;
+  const json reports = json::parse(r.out);
+  ASSERT_TRUE(reports.is_array());
+  EXPECT_EQ(reports.size(), scenario_names().size());
+  const std::string markdown = testing::slurp(dir.path() / "report.md");
+  for (const auto& name : scenario_names()) EXPECT_NE(markdown.find("## " + name), std::string::npos) << name;
+}
+
+}  // namespace
+}  // namespace lockedges
