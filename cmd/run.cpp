@@ -39,7 +39,7 @@ int run(const RunOptions& o) {
   d.binaries = sibling_binaries();
   if (!o.tsan_binary.empty()) d.binaries.tsan = o.tsan_binary;
   d.progress = [](const std::string& line) { spdlog::info("{}", line); };
-  for (const auto* bin : {&d.binaries.plain, &d.binaries.tsan})
+  for (const auto* bin : {&d.binaries.plain, &d.binaries.tsan, &d.binaries.asan})
     if (!std::filesystem::exists(*bin)) {
       spdlog::error("cannot find {}: build it next to this binary (make build)", *bin);
       return kExitFailed;

@@ -8,6 +8,9 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
+
+#include "asan_log.hpp"
 #include "child.hpp"
 #include "source.hpp"
 #include "tsan_log.hpp"
@@ -22,6 +25,7 @@ namespace {
 // TSan's own exit status for "ran, and reported something" (TSAN_OPTIONS
 // exitcode), distinct from every status the worker uses.
 constexpr int kTsanExitCode = 66;
+constexpr int kAsanExitCode = 67;  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -114,6 +118,7 @@ class ScenarioRunner {
     report.seed = scenario_.seed;
     report.source = scenario_.source_path();
     report.symptom = scenario_.symptom;
+    report.expectation = scenario_.expectation == Expectation::kRace ? "race" : "contention";
     report.runs = options_.runs;
     report.report_dir = (options_.out_dir / scenario_.name).string();
     for (const auto& variant : scenario_.variants) report.variants.push_back(run_variant(variant));
@@ -148,37 +153,59 @@ class ScenarioRunner {
       return v;
     }
     for (int i = 1; i <= options_.runs; ++i) {
-      say(variant.name + ": forced schedule under ThreadSanitizer, run " + std::to_string(i) + "/" +
-          std::to_string(options_.runs));
-      forced_run(v, dir, i);
+      say(variant.name + ": forced schedule under ThreadSanitizer and AddressSanitizer, run " +
+          std::to_string(i) + "/" + std::to_string(options_.runs));
+      const int tsan_reports = forced_run(v, dir, i, Detector::kTsan);
+      const int asan_reports = forced_run(v, dir, i, Detector::kAsan);
+      // A broken variant reproduces in a run when a detector reported in it
+      // (a race), or when its symptom showed while every detector stayed
+      // quiet (contention: correct but slow).
+      const bool symptom = last_symptom_ > 0;
+      if (symptom) ++v.runs_with_symptom;
+      if (scenario_.expectation == Expectation::kRace ? tsan_reports + asan_reports > 0
+                                                      : symptom && tsan_reports + asan_reports == 0)
+        ++v.reproduced_runs;
     }
     say(variant.name + ": stress for " + seconds_arg(options_.stress_seconds) + " s");
     stress_run(v, dir);
     return v;
   }
 
-  void forced_run(VariantReport& v, const fs::path& dir, int i) {
-    const std::string tag = "forced-" + std::to_string(i);
-    const fs::path log_base = dir / ("tsan-" + std::to_string(i));
+  enum class Detector { kTsan, kAsan };
+
+  // Runs forced run `i` in the sanitizer build and returns how many reports
+  // its log holds (-1 when the tool failed).
+  int forced_run(VariantReport& v, const fs::path& dir, int i, Detector detector) {
+    const bool tsan = detector == Detector::kTsan;
+    const std::string tag = std::string(tsan ? "tsan-" : "asan-") + std::to_string(i);
+    const fs::path log_base = dir / tag;
+    DetectorResult& result = tsan ? v.tsan : v.asan;
     ChildSpec spec;
-    spec.program = options_.binaries.tsan;
+    spec.program = tsan ? options_.binaries.tsan : options_.binaries.asan;
     spec.args = {"worker", scenario_.name, v.name, "--mode", "forced", "--result",
                  (dir / (tag + ".json")).string()};
-    spec.env = {{"TSAN_OPTIONS", "log_path=" + log_base.string() + " exitcode=" +
-                                     std::to_string(kTsanExitCode) +
-                                     " halt_on_error=0 second_deadlock_stack=1 history_size=7"}};
+    if (tsan)
+      spec.env = {{"TSAN_OPTIONS", "log_path=" + log_base.string() + " exitcode=" +
+                                       std::to_string(kTsanExitCode) +
+                                       " halt_on_error=0 second_deadlock_stack=1 history_size=7"}};
+    else
+      spec.env = {{"ASAN_OPTIONS", "log_path=" + log_base.string() + " exitcode=" +
+                                       std::to_string(kAsanExitCode) +
+                                       " detect_stack_use_after_return=1 detect_leaks=1"},
+                  {"UBSAN_OPTIONS", "log_path=" + log_base.string() + " print_stacktrace=1"}};
     spec.stdout_path = (dir / (tag + ".out")).string();
     spec.stderr_path = (dir / (tag + ".err")).string();
     spec.timeout_seconds = options_.timeout_seconds;
+    last_symptom_ = 0;
     const ChildOutcome outcome = run_child(spec);
-    ++v.tsan.runs;
-    v.tsan.outcomes.push_back(describe(outcome));
+    ++result.runs;
+    result.outcomes.push_back(describe(outcome));
     if (!outcome.started) {
       v.errors.push_back(outcome.start_error);
-      return;
+      return -1;
     }
 
-    // TSan names its log <log_path>.<pid>; keep it under a stable name.
+    // The sanitizers name their log <log_path>.<pid>; keep it under a stable name.
     const fs::path raw_log = log_base.string() + "." + std::to_string(outcome.pid);
     const fs::path log = log_base.string() + ".log";
     std::string log_text;
@@ -186,44 +213,57 @@ class ScenarioRunner {
     if (fs::exists(raw_log, ec)) {
       fs::rename(raw_log, log, ec);
       log_text = read_file(log);
-      v.tsan.logs.push_back(log.string());
+      result.logs.push_back(log.string());
     }
     const std::string err_text = read_file(spec.stderr_path);
-    const tsan::Log parsed = tsan::parse(log_text);
-    const tsan::Log parsed_err = tsan::parse(err_text);
-    for (const auto* fatal : {&parsed.fatal_errors, &parsed_err.fatal_errors})
-      for (const auto& line : *fatal)
-        v.errors.push_back("ThreadSanitizer failed to run the child: " + line +
-                           " (rerun: " + command_line(spec) + ")");
-    if (!parsed.fatal_errors.empty() || !parsed_err.fatal_errors.empty()) return;
+    const auto case_file = [this](std::string_view f) { return is_case_file(f); };
 
-    const int warnings = static_cast<int>(parsed.warnings.size());
-    v.tsan.warnings += warnings;
-    if (warnings > 0) ++v.tsan.runs_with_warnings;
-    merge_findings(v.tsan.findings,
-                   tsan::group(parsed, [this](std::string_view f) { return is_case_file(f); }));
+    int reports = 0;
+    if (tsan) {
+      const tsan::Log parsed = tsan::parse(log_text);
+      const tsan::Log parsed_err = tsan::parse(err_text);
+      for (const auto* fatal : {&parsed.fatal_errors, &parsed_err.fatal_errors})
+        for (const auto& line : *fatal)
+          v.errors.push_back("ThreadSanitizer failed to run the child: " + line +
+                             " (rerun: " + command_line(spec) + ")");
+      if (!parsed.fatal_errors.empty() || !parsed_err.fatal_errors.empty()) return -1;
+      reports = static_cast<int>(parsed.warnings.size());
+      merge_findings(result.findings, tsan::group(parsed, case_file));
+    } else {
+      const asan::Log parsed = asan::parse(log_text + err_text, case_file);
+      reports = parsed.reports;
+      merge_findings(result.findings, parsed.findings);
+    }
+    result.warnings += reports;
+    if (reports > 0) ++result.runs_with_warnings;
 
     if (outcome.timed_out) {
       if (!v.broken) v.errors.push_back(tag + " " + describe(outcome));
-      return;
+      return reports;
     }
-    if (outcome.exited && outcome.exit_code != 0 && outcome.exit_code != kTsanExitCode) {
+    const int tool_exit = tsan ? kTsanExitCode : kAsanExitCode;
+    if (outcome.exited && outcome.exit_code != 0 && outcome.exit_code != tool_exit) {
       v.errors.push_back(tag + ": worker " + describe(outcome) + ": " + tail(err_text));
-      return;
+      return reports;
     }
-    if (outcome.exited && outcome.exit_code == kTsanExitCode && warnings == 0) {
-      v.errors.push_back(tag + ": ThreadSanitizer exit status without a report in " + log.string());
-      return;
+    if (outcome.exited && outcome.exit_code == tool_exit && reports == 0) {
+      v.errors.push_back(tag + ": the sanitizer's exit status without a report it could read in " +
+                         log.string() + ": " + tail(err_text));
+      return reports;
     }
-    if (const auto result = read_json(dir / (tag + ".json"))) {
-      if (result->value("schedule_completed", false)) ++v.tsan.schedule_completed_runs;
-      if (v.interleaving.empty()) {
-        v.interleaving = events_from(*result);
-        v.thread_names = result->value("threads", std::vector<std::string>{});
+    if (const auto json = read_json(dir / (tag + ".json"))) {
+      if (json->value("schedule_completed", false)) ++result.schedule_completed_runs;
+      const auto symptoms = json->value("symptoms", std::map<std::string, std::int64_t>{});
+      for (const auto& [name, count] : symptoms) v.forced_symptoms[name] += count;
+      if (auto it = symptoms.find(scenario_.symptom); it != symptoms.end()) last_symptom_ = it->second;
+      if (tsan && v.interleaving.empty()) {
+        v.interleaving = events_from(*json);
+        v.thread_names = json->value("threads", std::vector<std::string>{});
       }
-    } else if (outcome.exited) {
+    } else if (outcome.exited && reports == 0) {
       v.errors.push_back(tag + ": the worker wrote no result");
     }
+    return reports;
   }
 
   void stress_run(VariantReport& v, const fs::path& dir) {
@@ -257,10 +297,11 @@ class ScenarioRunner {
       s.ops_per_second = s.seconds > 0 ? static_cast<double>(s.ops) / s.seconds : 0;
       s.symptoms = result->value("symptoms", std::map<std::string, std::int64_t>{});
       s.locks = locks_from(*result);
+      s.deadlock = result->value("deadlock", "");
     }
   }
 
-  void check_ground_truth(ScenarioReport& report, const VariantReport& broken) const {
+  void check_ground_truth(ScenarioReport& report) const {
     GroundTruth& gt = report.ground_truth;
     const auto text = embedded_source(scenario_.source_path());
     if (!text) {
@@ -269,58 +310,83 @@ class ScenarioRunner {
     }
     gt.tags = find_tags(*text);
     std::set<std::string> hit;
-    for (const auto& f : broken.tsan.findings)
-      for (const auto& l : f.locations) {
-        const auto tag = std::find_if(gt.tags.begin(), gt.tags.end(), [&](const Tag& t) {
-          return t.line == l.line && is_case_file(l.file);
-        });
-        if (tag == gt.tags.end())
-          gt.off_tag.push_back((l.file.empty() ? std::string("(no frame in the case)") : l.file) +
-                               ":" + std::to_string(l.line));
-        else
-          hit.insert(tag->id);
-      }
+    bool every_broken_found = true;
+    int findings = 0;
+    for (const auto& v : report.variants) {
+      if (!v.broken) continue;
+      const int mine = static_cast<int>(v.tsan.findings.size() + v.asan.findings.size());
+      findings += mine;
+      every_broken_found = every_broken_found && mine > 0;
+      for (const auto* list : {&v.tsan.findings, &v.asan.findings})
+        for (const auto& f : *list)
+          for (const auto& l : f.locations) {
+            const auto tag = std::find_if(gt.tags.begin(), gt.tags.end(), [&](const Tag& t) {
+              return t.line == l.line && is_case_file(l.file);
+            });
+            if (tag == gt.tags.end())
+              gt.off_tag.push_back((l.file.empty() ? std::string("(no frame in the case)")
+                                                   : scenario_.source_path()) +
+                                   ":" + std::to_string(l.line) + " (" + v.name + ", " + f.kind + ")");
+            else
+              hit.insert(tag->id);
+          }
+    }
     gt.tags_hit.assign(hit.begin(), hit.end());
     std::set<std::string> all;
     for (const auto& t : gt.tags) all.insert(t.id);
-    if (broken.tsan.findings.empty())
-      gt.note = "ThreadSanitizer reported nothing to check";
+    if (scenario_.expectation == Expectation::kContention) {
+      // Correct but slow: the ground truth is that no detector finds anything.
+      gt.matched = findings == 0;
+      gt.note = gt.matched ? "" : "a detector reported on code that should be correct";
+      return;
+    }
+    if (!every_broken_found)
+      gt.note = "a broken variant got no finding from any detector";
     else if (!gt.off_tag.empty())
       gt.note = "findings outside the tagged lines: " + gt.off_tag.front();
     else if (hit != all)
-      gt.note = "some RACE tags were never reached";
-    gt.matched = !broken.tsan.findings.empty() && gt.off_tag.empty() && hit == all;
+      gt.note = "some tags were never reached by a finding";
+    gt.matched = every_broken_found && gt.off_tag.empty() && hit == all;
   }
 
   void judge(ScenarioReport& report) const {
     std::vector<std::string> errors, not_reproduced, fix_failed;
+    const bool contention = scenario_.expectation == Expectation::kContention;
+    bool first_broken = true;
     for (const auto& v : report.variants) {
       for (const auto& e : v.errors) errors.push_back(v.name + ": " + e);
       if (v.broken) {
-        // A forced run reproduces when TSan reported in it. A crash of the
-        // broken variant is a finding too, never an error.
-        report.reproduced_runs = v.tsan.runs_with_warnings;
-        check_ground_truth(report, v);
-        if (v.tsan.runs_with_warnings < v.tsan.runs)
-          not_reproduced.push_back(v.name + ": ThreadSanitizer reported in " +
-                                   std::to_string(v.tsan.runs_with_warnings) + " of " +
-                                   std::to_string(v.tsan.runs) + " forced runs");
-        if (!report.ground_truth.matched)
-          not_reproduced.push_back("ground truth not matched: " + report.ground_truth.note);
+        // A crash or hang of the broken variant is a finding, never an error.
+        report.reproduced_runs =
+            first_broken ? v.reproduced_runs : std::min(report.reproduced_runs, v.reproduced_runs);
+        first_broken = false;
+        if (v.reproduced_runs < v.tsan.runs)
+          not_reproduced.push_back(
+              contention ? fmt::format("{}: {} showed in {} of {} forced runs with every detector clean", v.name,
+                                       scenario_.symptom, v.reproduced_runs, v.tsan.runs)
+                         : fmt::format("{}: a detector reported in {} of {} forced runs", v.name,
+                                       v.reproduced_runs, v.tsan.runs));
       } else {
-        if (v.tsan.warnings > 0)
-          fix_failed.push_back(v.name + ": " + std::to_string(v.tsan.warnings) +
-                               " ThreadSanitizer warnings");
+        for (const auto* d : {&v.tsan, &v.asan})
+          if (d->warnings > 0)
+            fix_failed.push_back(fmt::format("{}: {} {} reports", v.name, d->warnings,
+                                             d == &v.tsan ? "ThreadSanitizer" : "AddressSanitizer/UBSan"));
         if (v.tsan.schedule_completed_runs < v.tsan.runs)
-          fix_failed.push_back(v.name + ": a schedule point timed out (" +
-                               std::to_string(v.tsan.runs - v.tsan.schedule_completed_runs) +
-                               " runs)");
-        for (const auto& [name, count] : v.stress.symptoms)
-          if (count != 0) fix_failed.push_back(v.name + ": " + name + " = " + std::to_string(count));
-        if (v.stress.signal != 0 || v.stress.timed_out)
-          fix_failed.push_back(v.name + ": stress child " + v.stress.outcome);
+          fix_failed.push_back(fmt::format("{}: a schedule point timed out ({} runs)", v.name,
+                                           v.tsan.runs - v.tsan.schedule_completed_runs));
+        for (const auto* symptoms : {&v.forced_symptoms, &v.stress.symptoms})
+          for (const auto& [name, count] : *symptoms)
+            if (count != 0)
+              fix_failed.push_back(fmt::format("{}: {} = {} ({})", v.name, name, count,
+                                               symptoms == &v.stress.symptoms ? "stress" : "forced"));
+        if (v.stress.signal != 0 || v.stress.timed_out || !v.stress.deadlock.empty())
+          fix_failed.push_back(v.name + ": stress child " +
+                               (v.stress.deadlock.empty() ? v.stress.outcome : "deadlocked: " + v.stress.deadlock));
       }
     }
+    check_ground_truth(report);
+    if (!report.ground_truth.matched)
+      not_reproduced.push_back("ground truth not matched: " + report.ground_truth.note);
     if (!errors.empty()) {
       report.verdict = kVerdictError;
       report.reasons = errors;
@@ -333,14 +399,20 @@ class ScenarioRunner {
       report.reasons = fix_failed;
     } else {
       report.verdict = kVerdictReproducedAndFixed;
-      report.reasons = {"ThreadSanitizer reported the race in " + std::to_string(report.reproduced_runs) +
-                        " of " + std::to_string(report.runs) +
-                        " forced runs, on the tagged lines; every fix was clean"};
+      report.reasons = {
+          contention
+              ? fmt::format("correct but slow: every detector was clean, and {} showed in {} of {} forced runs; "
+                            "every fix was clean and free of it",
+                            scenario_.symptom, report.reproduced_runs, report.runs)
+              : fmt::format("a detector reported the bug in {} of {} forced runs, on the tagged lines; every fix "
+                            "was clean",
+                            report.reproduced_runs, report.runs)};
     }
   }
 
   const Scenario& scenario_;
   const DriverOptions& options_;
+  std::int64_t last_symptom_ = 0;  // the scenario's symptom in the last forced run
 };
 
 }  // namespace
@@ -349,7 +421,7 @@ Binaries sibling_binaries() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   const fs::path dir = ec ? fs::current_path() : self.parent_path();
-  return {(dir / "lockedges").string(), (dir / "lockedges-tsan").string()};
+  return {(dir / "lockedges").string(), (dir / "lockedges-tsan").string(), (dir / "lockedges-asan").string()};
 }
 
 ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options) {

@@ -1,12 +1,13 @@
 // lockedges — the driver: run one scenario the four ways and decide.
 //
 // For each variant the driver runs
-//   1. N forced-schedule children of the ThreadSanitizer build, each with its
-//      own TSan log, parsed and grouped into findings;
+//   1. N forced-schedule children of the ThreadSanitizer build and N of the
+//      AddressSanitizer + UBSan build, each with its own log, parsed and
+//      grouped into findings;
 //   2. one stress child of the plain build, whose symptom counters, ops and
 //      lock statistics come back as JSON;
-// then checks the broken variant's findings against the case's RACE tags
-// and gives the verdict. Every child's output is kept under the report
+// then checks the broken variants' findings against the case's tags and
+// gives the verdict. Every child's output is kept under the report
 // folder, so a failed run can be read and rerun by hand.
 #pragma once
 
@@ -22,10 +23,11 @@ namespace lockedges {
 struct Binaries {
   std::string plain;  // the build users run (stress, symptoms)
   std::string tsan;   // the ThreadSanitizer sibling (forced-schedule detection)
+  std::string asan;   // the AddressSanitizer + UBSan sibling (lifetime bugs)
 };
 
-// The siblings of the running executable: `lockedges` and `lockedges-tsan`
-// in the same directory.
+// The siblings of the running executable: `lockedges`, `lockedges-tsan` and
+// `lockedges-asan` in the same directory.
 Binaries sibling_binaries();
 
 struct DriverOptions {

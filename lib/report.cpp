@@ -39,9 +39,19 @@ json to_json(const LockStats& l) {
           {"max_wait_ns", l.max_wait_ns}};
 }
 
-json to_json(const VariantReport& v) {
+json to_json(const DetectorResult& d) {
   json findings = json::array();
-  for (const auto& f : v.tsan.findings) findings.push_back(to_json(f));
+  for (const auto& f : d.findings) findings.push_back(to_json(f));
+  return {{"runs", d.runs},
+          {"runs_with_warnings", d.runs_with_warnings},
+          {"warnings", d.warnings},
+          {"schedule_completed_runs", d.schedule_completed_runs},
+          {"findings", findings},
+          {"outcomes", d.outcomes},
+          {"logs", d.logs}};
+}
+
+json to_json(const VariantReport& v) {
   json locks = json::array();
   for (const auto& l : v.stress.locks) locks.push_back(to_json(l));
   json events = json::array();
@@ -56,14 +66,11 @@ json to_json(const VariantReport& v) {
   return {{"name", v.name},
           {"broken", v.broken},
           {"summary", v.summary},
-          {"tsan",
-           {{"runs", v.tsan.runs},
-            {"runs_with_warnings", v.tsan.runs_with_warnings},
-            {"warnings", v.tsan.warnings},
-            {"schedule_completed_runs", v.tsan.schedule_completed_runs},
-            {"findings", findings},
-            {"outcomes", v.tsan.outcomes},
-            {"logs", v.tsan.logs}}},
+          {"tsan", to_json(v.tsan)},
+          {"asan", to_json(v.asan)},
+          {"reproduced_runs", v.reproduced_runs},
+          {"forced_symptoms", v.forced_symptoms},
+          {"runs_with_symptom", v.runs_with_symptom},
           {"symptoms", v.stress.symptoms},
           {"ops_per_second", v.stress.ops_per_second},
           {"stress",
@@ -73,6 +80,7 @@ json to_json(const VariantReport& v) {
             {"outcome", v.stress.outcome},
             {"signal", v.stress.signal},
             {"timed_out", v.stress.timed_out},
+            {"deadlock", v.stress.deadlock},
             {"locks", locks}}},
           {"interleaving", events},
           {"errors", v.errors}};
@@ -96,11 +104,10 @@ const Tag* tag_at(const GroundTruth& gt, int line) {
   return nullptr;
 }
 
-std::string tsan_cell(const VariantReport& v) {
-  if (v.tsan.runs == 0) return "not run";
-  if (v.tsan.warnings == 0)
-    return fmt::format("clean in {}/{} runs", v.tsan.runs - v.tsan.runs_with_warnings, v.tsan.runs);
-  return fmt::format("{} warnings, {}/{} runs", v.tsan.warnings, v.tsan.runs_with_warnings, v.tsan.runs);
+std::string detector_cell(const DetectorResult& d) {
+  if (d.runs == 0) return "not run";
+  if (d.warnings == 0) return fmt::format("clean in {}/{} runs", d.runs, d.runs);
+  return fmt::format("{} reports, {}/{} runs", d.warnings, d.runs_with_warnings, d.runs);
 }
 
 std::string symptom_cell(const VariantReport& v, const std::string& name) {
@@ -127,10 +134,18 @@ std::vector<std::vector<std::string>> comparison_rows(const ScenarioReport& r) {
     for (const auto& v : r.variants) cells.push_back(cell(v));
     rows.push_back(std::move(cells));
   };
-  row("ThreadSanitizer", tsan_cell);
+  row("ThreadSanitizer", [](const VariantReport& v) { return detector_cell(v.tsan); });
+  row("AddressSanitizer", [](const VariantReport& v) { return detector_cell(v.asan); });
   row("findings", [](const VariantReport& v) {
-    return v.tsan.findings.empty() ? std::string("none") : std::to_string(v.tsan.findings.size()) + " (grouped)";
+    const std::size_t n = v.tsan.findings.size() + v.asan.findings.size();
+    return n == 0 ? std::string("none") : std::to_string(n) + " (grouped)";
   });
+  if (r.expectation == "contention")
+    row(r.symptom + " (forced)", [&](const VariantReport& v) {
+      auto it = v.forced_symptoms.find(r.symptom);
+      return fmt::format("{} in {}/{} runs", it == v.forced_symptoms.end() ? 0 : it->second,
+                         v.runs_with_symptom, v.tsan.runs);
+    });
   std::vector<std::string> names;
   for (const auto& v : r.variants)
     for (const auto& [name, count] : v.stress.symptoms)
@@ -141,7 +156,10 @@ std::vector<std::vector<std::string>> comparison_rows(const ScenarioReport& r) {
     return v.stress.ran ? human_count(v.stress.ops_per_second) + " ops/s" : std::string("-");
   });
   row("lock wait", wait_cell);
-  row("stress child", [](const VariantReport& v) { return v.stress.outcome.empty() ? std::string("-") : v.stress.outcome; });
+  row("stress child", [](const VariantReport& v) {
+    if (!v.stress.deadlock.empty()) return std::string("deadlocked (watchdog)");
+    return v.stress.outcome.empty() ? std::string("-") : v.stress.outcome;
+  });
   return rows;
 }
 
@@ -183,10 +201,11 @@ std::vector<std::string> finding_lines(const ScenarioReport& r, const tsan::Find
   lines.push_back(fmt::format("{} x{}: {}", f.kind, f.count, f.diagnosis));
   for (const auto& l : f.locations) {
     const Tag* tag = tag_at(r.ground_truth, l.line);
-    lines.push_back(fmt::format("  {:<6} {}:{}  {}, {}{}", l.access,
+    lines.push_back(fmt::format("  {:<6} {}:{}  {}{}{}", l.access,
                                 l.file.empty() ? "(no frame in the case)" : display_file(l.file), l.line,
-                                l.thread, mutex_text(l.mutexes),
-                                tag ? fmt::format("  RACE({}): {}", tag->id, tag->note) : std::string()));
+                                l.thread.empty() ? "" : l.thread + ", ",
+                                l.access == "read" || l.access == "write" ? mutex_text(l.mutexes) : "",
+                                tag ? fmt::format("  {}({}): {}", tag->kind, tag->id, tag->note) : std::string()));
   }
   return lines;
 }
@@ -216,7 +235,8 @@ json to_json(const ScenarioReport& r) {
   json variants = json::array();
   for (const auto& v : r.variants) variants.push_back(to_json(v));
   json tags = json::array();
-  for (const auto& t : r.ground_truth.tags) tags.push_back({{"id", t.id}, {"line", t.line}, {"note", t.note}});
+  for (const auto& t : r.ground_truth.tags)
+    tags.push_back({{"kind", t.kind}, {"id", t.id}, {"line", t.line}, {"note", t.note}});
   return {{"scenario", r.scenario},
           {"title", r.title},
           {"seed", r.seed},
@@ -226,6 +246,7 @@ json to_json(const ScenarioReport& r) {
           {"runs", r.runs},
           {"reproduced_runs", r.reproduced_runs},
           {"symptom", r.symptom},
+          {"expectation", r.expectation},
           {"ground_truth",
            {{"matched", r.ground_truth.matched},
             {"note", r.ground_truth.note},
@@ -248,12 +269,16 @@ std::string render_text(const std::vector<ScenarioReport>& reports) {
   for (const auto& r : reports) {
     out += fmt::format("{}  (seed {})\n  {}\n\n", r.scenario, r.seed, r.title);
     out += text_table(comparison_rows(r), "  ");
-    for (const auto& v : r.variants)
-      if (!v.tsan.findings.empty()) {
+    for (const auto& v : r.variants) {
+      if (!v.tsan.findings.empty() || !v.asan.findings.empty()) {
         out += fmt::format("\n  findings in {} ({}):\n", v.name, r.source);
-        for (const auto& f : v.tsan.findings)
-          for (const auto& line : finding_lines(r, f)) out += "    " + line + "\n";
+        for (const auto* list : {&v.tsan.findings, &v.asan.findings})
+          for (const auto& f : *list)
+            for (const auto& line : finding_lines(r, f)) out += "    " + line + "\n";
       }
+      if (!v.stress.deadlock.empty())
+        out += fmt::format("\n  {} deadlocked in stress: {}\n", v.name, v.stress.deadlock);
+    }
     out += fmt::format("\n  verdict: {}\n", r.verdict);
     for (const auto& reason : r.reasons) out += "    " + reason + "\n";
     out += fmt::format("  logs: {}/\n\n", r.report_dir);
@@ -271,13 +296,16 @@ std::string render_markdown(const std::vector<ScenarioReport>& reports) {
     for (const auto& reason : r.reasons) out += reason + ". ";
     out += "\n\n" + markdown_table(comparison_rows(r));
     for (const auto& v : r.variants) {
-      if (v.tsan.findings.empty()) continue;
+      if (!v.stress.deadlock.empty())
+        out += fmt::format("\n`{}` deadlocked in stress mode: {}\n", v.name, v.stress.deadlock);
+      if (v.tsan.findings.empty() && v.asan.findings.empty()) continue;
       out += fmt::format("\n### Findings in `{}`\n\n", v.name);
-      for (const auto& f : v.tsan.findings) {
-        auto lines = finding_lines(r, f);
-        out += "- " + lines.front() + "\n";
-        for (std::size_t i = 1; i < lines.size(); ++i) out += "  - `" + lines[i].substr(2) + "`\n";
-      }
+      for (const auto* list : {&v.tsan.findings, &v.asan.findings})
+        for (const auto& f : *list) {
+          auto lines = finding_lines(r, f);
+          out += "- " + lines.front() + "\n";
+          for (std::size_t i = 1; i < lines.size(); ++i) out += "  - `" + lines[i].substr(2) + "`\n";
+        }
     }
     for (const auto& v : r.variants) {
       if (v.interleaving.empty()) continue;

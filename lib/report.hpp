@@ -20,11 +20,12 @@
 
 namespace lockedges {
 
-// What ThreadSanitizer said about one variant over all forced runs.
-struct TsanResult {
+// What one detector (ThreadSanitizer, or AddressSanitizer + UBSan) said about
+// one variant over all its forced runs.
+struct DetectorResult {
   int runs = 0;                // forced-schedule children started
-  int runs_with_warnings = 0;  // children whose log had at least one warning
-  int warnings = 0;            // all warnings, all runs
+  int runs_with_warnings = 0;  // children whose log had at least one report
+  int warnings = 0;            // all reports, all runs
   std::vector<tsan::Finding> findings;  // grouped over all runs; count sums the runs
   std::vector<std::string> logs;        // log files kept under the report folder
   std::vector<std::string> outcomes;    // per run: "exit 66", "killed by SIGSEGV", ...
@@ -42,13 +43,20 @@ struct StressResult {
   int signal = 0;           // non-zero: the child died of this signal
   bool timed_out = false;   // the watchdog ended it (a hang or a deadlock)
   std::vector<LockStats> locks;
+  std::string deadlock;     // the watchdog's description, when the threads deadlocked
 };
 
 struct VariantReport {
   std::string name;
   bool broken = false;
   std::string summary;
-  TsanResult tsan;
+  DetectorResult tsan;
+  DetectorResult asan;
+  // Forced runs: the scenario's symptom summed over runs, and how many runs
+  // showed it (a contention scenario's broken variant must, every run).
+  std::map<std::string, std::int64_t> forced_symptoms;
+  int runs_with_symptom = 0;
+  int reproduced_runs = 0;  // broken variants: forced runs that showed the bug
   StressResult stress;
   std::vector<Event> interleaving;        // recorded in the first forced run
   std::vector<std::string> thread_names;  // Event::thread indexes this
@@ -74,6 +82,7 @@ struct ScenarioReport {
   std::string seed;
   std::string source;  // "cases/x.cpp"
   std::string symptom;
+  std::string expectation;  // "race" or "contention"
   std::string verdict;
   std::vector<std::string> reasons;  // why the verdict is what it is
   int runs = 0;

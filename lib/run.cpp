@@ -13,45 +13,89 @@ Run* g_current = nullptr;  // set and cleared on the variant's own thread, befor
 
 using Clock = std::chrono::steady_clock;
 
+// How long every thread must sit in the same lock wait before the run counts
+// as deadlocked, and how often the watchdog looks.
+constexpr auto kDeadlockAfter = std::chrono::milliseconds(300);
+constexpr auto kDeadlockPoll = std::chrono::milliseconds(10);
+
+thread_local int t_index = -1;
+thread_local ThreadLockWaits t_waits;
+
 }  // namespace
 
-// One per thread the run knows. `events` is written only by its own thread
-// and read after that thread has joined; `waiting_on` is read by the others
-// (relaxed) to see who is blocked on which lock.
+// One slot per thread the run knows. `events` and `last_wait` are written
+// only by the slot's own thread and read after it has joined; the atomics
+// are read by other threads (relaxed) to see who is blocked on what.
 struct Run::ThreadTrack {
-  std::string name;
+  std::string name;                              // set before the thread starts
   std::vector<Event> events;
-  std::atomic<const std::string*> waiting_on{nullptr};
+  std::atomic<const void*> waiting_on{nullptr};  // the lock it is blocked on
+  std::atomic<const std::string*> waiting_name{nullptr};
+  std::atomic<std::uint64_t> wait_seq{0};        // bumped at every wait
+  std::atomic<bool> running{false};
 };
 
 namespace {
 thread_local Run::ThreadTrack* t_track = nullptr;
-thread_local int t_index = -1;
 }  // namespace
 
 std::string_view to_string(Mode mode) { return mode == Mode::kForced ? "forced" : "stress"; }
 
-Run::Run(Mode mode, Limits limits) : mode_(mode), limits_(limits), start_(Clock::now()) {
+ThreadLockWaits this_thread_lock_waits() { return t_waits; }
+
+void add_this_thread_lock_wait(std::int64_t ns) {
+  ++t_waits.waits;
+  t_waits.wait_ns += ns;
+}
+
+Run::Run(Mode mode, Limits limits)
+    : mode_(mode), limits_(limits), start_(Clock::now()), tracks_(new ThreadTrack[kMaxThreads]) {
   deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
                            std::chrono::duration<double>(limits_.stress_seconds));
-  tracks_.push_back(std::make_unique<ThreadTrack>());
-  tracks_[0]->name = "main";
-  thread_names_.push_back("main");
-  t_track = tracks_[0].get();
-  t_index = 0;
+  enter_thread(reserve_thread("main"));
   g_current = this;
 }
 
 Run::~Run() {
   if (g_current == this) g_current = nullptr;
-  t_track = nullptr;
-  t_index = -1;
+  leave_thread();
 }
 
 Run* Run::current() { return g_current; }
 
+int Run::current_thread() { return t_index; }
+
 double Run::elapsed_seconds() const {
   return std::chrono::duration<double>(Clock::now() - start_).count();
+}
+
+int Run::reserve_thread(std::string name) {
+  const int index = track_count_.load(std::memory_order_relaxed);
+  if (index >= kMaxThreads) throw std::length_error("a run has at most 32 threads");
+  tracks_[index].name = name;
+  thread_names_.push_back(std::move(name));
+  track_count_.store(index + 1, std::memory_order_relaxed);
+  return index;
+}
+
+void Run::enter_thread(int index) {
+  t_track = &tracks_[index];
+  t_index = index;
+  t_waits = {};
+  t_track->running.store(true, std::memory_order_relaxed);
+}
+
+void Run::leave_thread() {
+  if (t_track != nullptr) t_track->running.store(false, std::memory_order_relaxed);
+  t_track = nullptr;
+  t_index = -1;
+}
+
+void Run::mark_waiting(const void* lock, const std::string* name) {
+  if (t_track == nullptr) return;
+  if (lock != nullptr) t_track->wait_seq.fetch_add(1, std::memory_order_relaxed);
+  t_track->waiting_name.store(name, std::memory_order_relaxed);
+  t_track->waiting_on.store(lock, std::memory_order_relaxed);
 }
 
 void Run::record(std::string_view kind, std::string_view what) {
@@ -65,10 +109,6 @@ void Run::record(std::string_view kind, std::string_view what) {
   t_track->events.push_back(std::move(e));
 }
 
-std::string Run::current_thread_name() const {
-  return t_track != nullptr ? t_track->name : std::string("unknown");
-}
-
 void Run::post_text(int step, std::string_view what) {
   record("step", what);
   posted_.fetch_or(std::uint64_t{1} << (step & 63), std::memory_order_relaxed);
@@ -80,11 +120,13 @@ bool Run::await(int step) {
   const auto timeout = std::chrono::duration<double>(limits_.await_timeout_seconds);
   for (;;) {
     if (posted_.load(std::memory_order_relaxed) & (std::uint64_t{1} << (step & 63))) return true;
-    for (const auto& other : tracks_) {
-      if (other.get() == t_track) continue;
-      if (const std::string* lock = other->waiting_on.load(std::memory_order_relaxed)) {
-        record("schedule", "goes on: " + other->name + " is blocked on " + *lock +
-                               ", so the racing step cannot happen now");
+    const int count = track_count_.load(std::memory_order_relaxed);
+    for (int i = 0; i < count; ++i) {
+      if (&tracks_[i] == t_track) continue;
+      if (tracks_[i].waiting_on.load(std::memory_order_relaxed) != nullptr) {
+        // Only atomics may be read here; events() names the thread later.
+        record("schedule", "");
+        if (t_track != nullptr && !t_track->events.empty()) t_track->events.back().peer = i;
         return false;
       }
     }
@@ -99,25 +141,78 @@ bool Run::await(int step) {
 
 void Run::threads(std::vector<std::pair<std::string, Body>> bodies) {
   std::vector<int> indices;
-  for (auto& [name, body] : bodies) {
-    tracks_.push_back(std::make_unique<ThreadTrack>());
-    tracks_.back()->name = name;
-    thread_names_.push_back(name);
-    indices.push_back(static_cast<int>(tracks_.size()) - 1);
-  }
+  for (auto& named : bodies) indices.push_back(reserve_thread(named.first));
+  worker_threads_ += static_cast<int>(bodies.size());
   std::vector<std::thread> running;
   running.reserve(bodies.size());
   for (std::size_t i = 0; i < bodies.size(); ++i) {
-    ThreadTrack* track = tracks_[indices[i]].get();
-    running.emplace_back([track, index = indices[i], body = std::move(bodies[i].second)] {
-      t_track = track;
-      t_index = index;
+    tracks_[indices[i]].running.store(true, std::memory_order_relaxed);
+    running.emplace_back([this, index = indices[i], body = std::move(bodies[i].second)] {
+      enter_thread(index);
       body();
-      t_track = nullptr;
-      t_index = -1;
+      leave_thread();
     });
   }
+  std::thread watchdog;
+  if (!forced() && deadlock_handler_ && !watching_.exchange(true, std::memory_order_relaxed))
+    watchdog = std::thread([this] { watch_for_deadlock(); });
   for (auto& t : running) t.join();
+  if (watchdog.joinable()) {
+    watching_.store(false, std::memory_order_relaxed);
+    watchdog.join();
+  }
+}
+
+void Run::on_deadlock(std::function<void(const std::string&)> handler) {
+  deadlock_handler_ = std::move(handler);
+}
+
+// Polls the slots: a deadlock is every running thread blocked on a lock,
+// each still in the same wait (same wait_seq) for kDeadlockAfter.
+void Run::watch_for_deadlock() {
+  std::vector<std::uint64_t> before;
+  auto stuck_since = Clock::now();
+  while (watching_.load(std::memory_order_relaxed)) {
+    std::this_thread::sleep_for(kDeadlockPoll);
+    std::vector<std::uint64_t> waits;  // wait_seq of each running thread; empty if one runs free
+    const int count = track_count_.load(std::memory_order_relaxed);
+    for (int i = 1; i < count; ++i) {  // slot 0 is the variant's thread, waiting in join
+      if (!tracks_[i].running.load(std::memory_order_relaxed)) continue;
+      if (tracks_[i].waiting_on.load(std::memory_order_relaxed) == nullptr) {
+        waits.clear();
+        break;
+      }
+      waits.push_back(tracks_[i].wait_seq.load(std::memory_order_relaxed));
+    }
+    if (waits.empty() || waits != before) {
+      before = std::move(waits);
+      stuck_since = Clock::now();
+      continue;
+    }
+    if (Clock::now() - stuck_since >= kDeadlockAfter) {
+      deadlock_handler_(describe_deadlock());
+      return;
+    }
+  }
+}
+
+// Called only once every thread is stuck for good, so nothing it reads is
+// changing any more.
+std::string Run::describe_deadlock() const {
+  std::string text;
+  const int count = track_count_.load(std::memory_order_relaxed);
+  for (int i = 1; i < count; ++i) {
+    if (!tracks_[i].running.load(std::memory_order_relaxed)) continue;
+    const void* lock = tracks_[i].waiting_on.load(std::memory_order_relaxed);
+    const std::string* name = tracks_[i].waiting_name.load(std::memory_order_relaxed);
+    if (!text.empty()) text += "; ";
+    text += tracks_[i].name + " waits for " + (name ? *name : std::string("a lock"));
+    if (const auto* mutex = static_cast<const SharedMutex*>(lock)) {
+      const int owner = mutex->exclusive_owner();
+      if (owner >= 0 && owner < count) text += " held by " + tracks_[owner].name;
+    }
+  }
+  return text;
 }
 
 bool Run::keep_going(std::uint64_t iteration) const {
@@ -127,16 +222,24 @@ bool Run::keep_going(std::uint64_t iteration) const {
 
 std::vector<Event> Run::events() const {
   std::vector<Event> all;
-  for (const auto& track : tracks_) all.insert(all.end(), track->events.begin(), track->events.end());
+  const int count = track_count_.load(std::memory_order_relaxed);
+  for (int i = 0; i < count; ++i) {
+    for (Event e : tracks_[i].events) {
+      if (e.peer >= 0) {
+        // The blocked thread's own last "wait" before this moment names the lock.
+        std::string lock = "a lock";
+        for (const auto& w : tracks_[e.peer].events)
+          if (w.kind == "wait" && w.seq < e.seq) lock = w.what.substr(w.what.rfind(' ') + 1);
+        e.what = "goes on: " + tracks_[e.peer].name + " is blocked on " + lock +
+                 ", so the racing step cannot happen now";
+      }
+      all.push_back(std::move(e));
+    }
+  }
   std::sort(all.begin(), all.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
   return all;
 }
 
 void Run::lock_retired(const LockStats& stats) { locks_.push_back(stats); }
-
-// Used by SharedMutex: marks this thread as blocked on `lock` (or not).
-void mark_waiting(const std::string* lock) {
-  if (t_track != nullptr) t_track->waiting_on.store(lock, std::memory_order_relaxed);
-}
 
 }  // namespace lockedges

@@ -48,6 +48,7 @@ struct Event {
   int thread = 0;          // index into Run::thread_names(); 0 is the variant's own thread
   std::string kind;        // "step", "lock", "unlock", "wait", "note", "schedule"
   std::string what;
+  int peer = -1;           // "schedule" events: the thread found blocked (text filled in by events())
 };
 
 // Run::Limits — how long a run may go on.
@@ -104,8 +105,24 @@ class Run {
 
   using Body = std::function<void()>;
   // Run::threads — starts one thread per (name, body), then joins them all.
-  // Thread names label the recorded interleaving and the lock report.
+  // Thread names label the recorded interleaving and the lock report. Call
+  // it from the variant's own thread.
   void threads(std::vector<std::pair<std::string, Body>> bodies);
+
+  // Run::reserve_thread / Run::enter_thread — for a thread the harness starts
+  // itself (a timer thread): reserve its slot on the variant's own thread
+  // before starting it, then enter the slot from the new thread. At most
+  // kMaxThreads threads in a run.
+  static constexpr int kMaxThreads = 32;
+  int reserve_thread(std::string name);
+  void enter_thread(int index);
+  void leave_thread();
+
+  // Run::on_deadlock — stress mode: when every running thread of the run has
+  // been blocked on an instrumented lock, in the same wait, for a while, the
+  // run is deadlocked: `handler` gets a description (who waits for which
+  // lock, held by whom) on the watchdog's thread and must end the process.
+  void on_deadlock(std::function<void(const std::string&)> handler);
 
   // ---------------------------------------------------------------------
   // Stress mode
@@ -128,6 +145,8 @@ class Run {
   const std::vector<std::string>& thread_names() const { return thread_names_; }
   const std::map<std::string, std::int64_t>& symptoms() const { return symptoms_; }
   std::uint64_t ops() const { return ops_; }
+  // Threads started by threads() (not the variant's own, not timer threads).
+  int worker_threads() const { return worker_threads_; }
   bool schedule_completed() const { return !schedule_timed_out_.load(std::memory_order_relaxed); }
   double elapsed_seconds() const;
   const std::vector<LockStats>& locks() const { return locks_; }
@@ -135,23 +154,44 @@ class Run {
   // Called by instrumented locks (lib/), never by a case.
   void record(std::string_view kind, std::string_view what);
   void lock_retired(const LockStats& stats);
-  std::string current_thread_name() const;
+  // This thread's slot, or -1 for a thread the run does not know.
+  static int current_thread();
+  // Marks this thread as blocked on `lock` (named `name`), or not (null).
+  static void mark_waiting(const void* lock, const std::string* name);
 
  private:
   void post_text(int step, std::string_view what);
+  void watch_for_deadlock();
+  std::string describe_deadlock() const;
 
   Mode mode_;
   Limits limits_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point deadline_;
   std::atomic<std::uint64_t> posted_{0};  // bit n set: step n posted (relaxed only)
-  std::atomic<std::uint64_t> seq_{0};   // event order (relaxed only)
+  std::atomic<std::uint64_t> seq_{0};     // event order (relaxed only)
   std::atomic<bool> schedule_timed_out_{false};
-  std::vector<std::unique_ptr<ThreadTrack>> tracks_;  // [0] = the variant's thread
-  std::vector<std::string> thread_names_;
+  // Slots are fixed so that other threads may read a slot's atomics while
+  // the variant's thread fills the next one; only atomics are shared.
+  std::unique_ptr<ThreadTrack[]> tracks_;  // [0] = the variant's thread
+  std::atomic<int> track_count_{0};
+  std::vector<std::string> thread_names_;  // variant's thread only
   std::map<std::string, std::int64_t> symptoms_;
   std::uint64_t ops_ = 0;
+  int worker_threads_ = 0;
   std::vector<LockStats> locks_;
+  std::function<void(const std::string&)> deadlock_handler_;
+  std::atomic<bool> watching_{false};
 };
+
+// This thread's count of lock acquisitions that had to wait, and how long
+// they waited in all — for a case that wants to know how much *its* reads
+// were held up (instrumented locks keep it; thread-local, no sharing).
+struct ThreadLockWaits {
+  std::uint64_t waits = 0;
+  std::int64_t wait_ns = 0;
+};
+ThreadLockWaits this_thread_lock_waits();
+void add_this_thread_lock_wait(std::int64_t ns);
 
 }  // namespace lockedges

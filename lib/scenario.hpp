@@ -33,13 +33,26 @@ struct Lesson {
   std::string cpp_differs;                // where the Go claim does not carry over to C++
 };
 
+// Expectation — what the broken variant must show for the scenario to count
+// as reproduced.
+enum class Expectation {
+  // A detector (ThreadSanitizer; AddressSanitizer for lifetime bugs) reports
+  // in every forced run, on the lines tagged RACE(X) / LIFETIME(X) /
+  // DEADLOCK(X).
+  kRace,
+  // No detector reports (the code is correct), but every forced run shows
+  // the scenario's symptom counter above zero: correct but slow.
+  kContention,
+};
+
 struct Scenario {
   int order = 0;              // position in `list` and `run all`
   std::string name;           // the subcommand: "deferred-lambda-write"
   std::string title;          // one line
   std::string seed;           // seed sections, "1.1, 4.1"
   std::string source;         // __FILE__ of the case
-  std::string symptom;        // the stress-mode counter that shows the bug
+  std::string symptom;        // the counter that shows the bug (stress; forced too for kContention)
+  Expectation expectation = Expectation::kRace;
   Lesson lesson;
   std::vector<Variant> variants;
 

@@ -6,8 +6,6 @@
 
 namespace lockedges {
 
-void mark_waiting(const std::string* lock);  // run.cpp
-
 namespace {
 
 std::int64_t now_ns() {
@@ -26,14 +24,16 @@ void record(std::string_view kind, const char* what, const std::string& name) {
 // Takes the lock through `try_take` when it is free; otherwise marks the
 // thread as waiting, blocks in `take`, and returns how long that took.
 template <typename TryTake, typename Take>
-std::int64_t acquire(const std::string& name, const char* waits_for, TryTake try_take, Take take) {
+std::int64_t acquire(const void* lock, const std::string& name, const char* waits_for,
+                     TryTake try_take, Take take) {
   if (try_take()) return -1;
   record("wait", waits_for, name);
-  mark_waiting(&name);
+  Run::mark_waiting(lock, &name);
   const std::int64_t start = now_ns();
   take();
   const std::int64_t waited = now_ns() - start;
-  mark_waiting(nullptr);
+  Run::mark_waiting(nullptr, nullptr);
+  add_this_thread_lock_wait(waited);
   return waited;
 }
 
@@ -55,25 +55,28 @@ void SharedMutex::waited(std::int64_t ns) {
 }
 
 void SharedMutex::lock() {
-  waited(acquire(name_, "waits for exclusive lock ", [this] { return mu_.try_lock(); }, [this] { mu_.lock(); }));
+  waited(acquire(this, name_, "waits for exclusive lock ", [this] { return mu_.try_lock(); }, [this] { mu_.lock(); }));
   exclusive_.fetch_add(1, std::memory_order_relaxed);
+  owner_.store(Run::current_thread(), std::memory_order_relaxed);
   record("lock", "takes exclusive lock ", name_);
 }
 
 bool SharedMutex::try_lock() {
   if (!mu_.try_lock()) return false;
   exclusive_.fetch_add(1, std::memory_order_relaxed);
+  owner_.store(Run::current_thread(), std::memory_order_relaxed);
   record("lock", "takes exclusive lock ", name_);
   return true;
 }
 
 void SharedMutex::unlock() {
   record("unlock", "releases exclusive lock ", name_);
+  owner_.store(-1, std::memory_order_relaxed);
   mu_.unlock();
 }
 
 void SharedMutex::lock_shared() {
-  waited(acquire(name_, "waits for shared lock ", [this] { return mu_.try_lock_shared(); },
+  waited(acquire(this, name_, "waits for shared lock ", [this] { return mu_.try_lock_shared(); },
                  [this] { mu_.lock_shared(); }));
   shared_.fetch_add(1, std::memory_order_relaxed);
   record("lock", "takes shared lock ", name_);

@@ -49,6 +49,9 @@ class SharedMutex {
   void unlock_shared();
 
   const std::string& name() const { return name_; }
+  // The run slot of the thread holding it exclusively, or -1 (relaxed: for
+  // reports, not for decisions).
+  int exclusive_owner() const { return owner_.load(std::memory_order_relaxed); }
   LockStats stats() const;
 
  private:
@@ -61,6 +64,7 @@ class SharedMutex {
   std::atomic<std::uint64_t> contended_{0};
   std::atomic<std::int64_t> total_wait_ns_{0};
   std::atomic<std::int64_t> max_wait_ns_{0};
+  std::atomic<int> owner_{-1};
 };
 
 }  // namespace lockedges

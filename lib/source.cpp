@@ -39,11 +39,16 @@ std::vector<Tag> find_tags(std::string_view text) {
     // A tag lives in a line comment: "// RACE(A): note".
     if (auto comment = line.find("//"); comment != std::string_view::npos) {
       std::string_view rest = trim(line.substr(comment + 2));
-      if (rest.substr(0, 5) == "RACE(") {
+      std::string_view kind;
+      for (std::string_view k : {"RACE", "LIFETIME", "DEADLOCK"})
+        if (rest.substr(0, k.size() + 1) == std::string(k) + "(") kind = k;
+      if (!kind.empty()) {
+        const std::size_t open = kind.size() + 1;
         auto close = rest.find(')');
-        if (close != std::string_view::npos && close > 5) {
+        if (close != std::string_view::npos && close > open) {
           Tag tag;
-          tag.id = std::string(rest.substr(5, close - 5));
+          tag.kind = std::string(kind);
+          tag.id = std::string(rest.substr(open, close - open));
           std::string_view note = rest.substr(close + 1);
           if (!note.empty() && note.front() == ':') note.remove_prefix(1);
           tag.note = std::string(trim(note));

@@ -13,8 +13,12 @@
 
 namespace lockedges {
 
-// Tag — one `RACE(id): note` comment in a case file.
+// Tag — one `RACE(id): note` comment in a case file. The word before the
+// parenthesis names what a detector should report there: RACE (a data race),
+// LIFETIME (a use after the object's lifetime: ASan), DEADLOCK (a
+// lock-order inversion).
 struct Tag {
+  std::string kind;  // "RACE", "LIFETIME", "DEADLOCK"
   std::string id;    // "A"
   int line = 0;      // 1-based
   std::string note;  // text after the colon

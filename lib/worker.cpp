@@ -1,6 +1,7 @@
 #include "worker.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,7 @@ nlohmann::json run_result_json(const Run& run, const WorkerRequest& request) {
   j["ops"] = run.ops();
   j["symptoms"] = run.symptoms();
   j["threads"] = run.thread_names();
+  j["worker_threads"] = run.worker_threads();
   auto& events = j["events"] = nlohmann::json::array();
   for (const auto& e : run.events())
     events.push_back({{"seq", e.seq}, {"t_ns", e.t_ns}, {"thread", e.thread}, {"kind", e.kind},
@@ -72,6 +74,16 @@ int run_worker(const WorkerRequest& request) {
   }
   try {
     Run run(request.mode, request.limits);
+    // A deadlocked stress run never returns: the watchdog writes what it saw
+    // and ends the process (the threads cannot be joined).
+    run.on_deadlock([&run, &request](const std::string& description) {
+      nlohmann::json j = run_result_json(run, request);
+      j["symptoms"]["deadlocks"] = 1;
+      j["deadlock"] = description;
+      const bool written = write_result(request.result_path, j);
+      std::cerr << "lockedges worker: deadlock: " << description << '\n';
+      std::_Exit(written ? 0 : kWorkerFailed);
+    });
     if (request.mode == Mode::kForced)
       variant->forced(run);
     else
