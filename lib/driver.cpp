@@ -118,7 +118,6 @@ class ScenarioRunner {
     report.seed = scenario_.seed;
     report.source = scenario_.source_path();
     report.symptom = scenario_.symptom;
-    report.expectation = scenario_.expectation == Expectation::kRace ? "race" : "contention";
     report.runs = options_.runs;
     report.report_dir = (options_.out_dir / scenario_.name).string();
     for (const auto& variant : scenario_.variants) report.variants.push_back(run_variant(variant));
@@ -143,6 +142,7 @@ class ScenarioRunner {
     VariantReport v;
     v.name = variant.name;
     v.broken = variant.broken;
+    v.evidence = !variant.broken ? "" : variant.evidence == Evidence::kDetector ? "detector" : "symptom";
     v.summary = variant.summary;
     const fs::path dir = options_.out_dir / scenario_.name / variant.name;
     std::error_code ec;
@@ -162,8 +162,8 @@ class ScenarioRunner {
       // quiet (contention: correct but slow).
       const bool symptom = last_symptom_ > 0;
       if (symptom) ++v.runs_with_symptom;
-      if (scenario_.expectation == Expectation::kRace ? tsan_reports + asan_reports > 0
-                                                      : symptom && tsan_reports + asan_reports == 0)
+      if (variant.evidence == Evidence::kDetector ? tsan_reports + asan_reports > 0
+                                                  : symptom && tsan_reports + asan_reports == 0)
         ++v.reproduced_runs;
     }
     say(variant.name + ": stress for " + seconds_arg(options_.stress_seconds) + " s");
@@ -310,13 +310,17 @@ class ScenarioRunner {
     }
     gt.tags = find_tags(*text);
     std::set<std::string> hit;
-    bool every_broken_found = true;
-    int findings = 0;
+    std::vector<std::string> problems;
     for (const auto& v : report.variants) {
       if (!v.broken) continue;
-      const int mine = static_cast<int>(v.tsan.findings.size() + v.asan.findings.size());
-      findings += mine;
-      every_broken_found = every_broken_found && mine > 0;
+      const std::size_t found = v.tsan.findings.size() + v.asan.findings.size();
+      if (v.evidence == "symptom") {
+        // Its bug is one no detector sees (or it is correct but slow): any
+        // finding means the case is not what it claims.
+        if (found > 0) problems.push_back(v.name + " should be invisible to the detectors, yet has findings");
+        continue;
+      }
+      if (found == 0) problems.push_back(v.name + " got no finding from any detector");
       for (const auto* list : {&v.tsan.findings, &v.asan.findings})
         for (const auto& f : *list)
           for (const auto& l : f.locations) {
@@ -334,24 +338,15 @@ class ScenarioRunner {
     gt.tags_hit.assign(hit.begin(), hit.end());
     std::set<std::string> all;
     for (const auto& t : gt.tags) all.insert(t.id);
-    if (scenario_.expectation == Expectation::kContention) {
-      // Correct but slow: the ground truth is that no detector finds anything.
-      gt.matched = findings == 0;
-      gt.note = gt.matched ? "" : "a detector reported on code that should be correct";
-      return;
-    }
-    if (!every_broken_found)
-      gt.note = "a broken variant got no finding from any detector";
-    else if (!gt.off_tag.empty())
-      gt.note = "findings outside the tagged lines: " + gt.off_tag.front();
-    else if (hit != all)
-      gt.note = "some tags were never reached by a finding";
-    gt.matched = every_broken_found && gt.off_tag.empty() && hit == all;
+    if (!gt.off_tag.empty()) problems.push_back("findings outside the tagged lines: " + gt.off_tag.front());
+    if (hit != all) problems.push_back("some tags were never reached by a finding");
+    gt.matched = problems.empty();
+    if (!problems.empty()) gt.note = problems.front();
   }
 
   void judge(ScenarioReport& report) const {
     std::vector<std::string> errors, not_reproduced, fix_failed;
-    const bool contention = scenario_.expectation == Expectation::kContention;
+    std::vector<std::string> shown;  // per broken variant, how it showed
     bool first_broken = true;
     for (const auto& v : report.variants) {
       for (const auto& e : v.errors) errors.push_back(v.name + ": " + e);
@@ -360,12 +355,13 @@ class ScenarioRunner {
         report.reproduced_runs =
             first_broken ? v.reproduced_runs : std::min(report.reproduced_runs, v.reproduced_runs);
         first_broken = false;
-        if (v.reproduced_runs < v.tsan.runs)
-          not_reproduced.push_back(
-              contention ? fmt::format("{}: {} showed in {} of {} forced runs with every detector clean", v.name,
-                                       scenario_.symptom, v.reproduced_runs, v.tsan.runs)
-                         : fmt::format("{}: a detector reported in {} of {} forced runs", v.name,
-                                       v.reproduced_runs, v.tsan.runs));
+        const std::string how =
+            v.evidence == "symptom"
+                ? fmt::format("{}: {} showed in {} of {} forced runs with every detector clean", v.name,
+                              scenario_.symptom, v.reproduced_runs, v.tsan.runs)
+                : fmt::format("{}: a detector reported in {} of {} forced runs", v.name, v.reproduced_runs,
+                              v.tsan.runs);
+        (v.reproduced_runs < v.tsan.runs ? not_reproduced : shown).push_back(how);
       } else {
         for (const auto* d : {&v.tsan, &v.asan})
           if (d->warnings > 0)
@@ -399,14 +395,9 @@ class ScenarioRunner {
       report.reasons = fix_failed;
     } else {
       report.verdict = kVerdictReproducedAndFixed;
-      report.reasons = {
-          contention
-              ? fmt::format("correct but slow: every detector was clean, and {} showed in {} of {} forced runs; "
-                            "every fix was clean and free of it",
-                            scenario_.symptom, report.reproduced_runs, report.runs)
-              : fmt::format("a detector reported the bug in {} of {} forced runs, on the tagged lines; every fix "
-                            "was clean",
-                            report.reproduced_runs, report.runs)};
+      report.reasons = shown;
+      report.reasons.push_back("every finding on a tagged line; every fix clean under every detector, "
+                               "with no symptom");
     }
   }
 

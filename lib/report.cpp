@@ -65,6 +65,7 @@ json to_json(const VariantReport& v) {
                       {"what", e.what}});
   return {{"name", v.name},
           {"broken", v.broken},
+          {"evidence", v.evidence},
           {"summary", v.summary},
           {"tsan", to_json(v.tsan)},
           {"asan", to_json(v.asan)},
@@ -140,7 +141,7 @@ std::vector<std::vector<std::string>> comparison_rows(const ScenarioReport& r) {
     const std::size_t n = v.tsan.findings.size() + v.asan.findings.size();
     return n == 0 ? std::string("none") : std::to_string(n) + " (grouped)";
   });
-  if (r.expectation == "contention")
+  if (std::any_of(r.variants.begin(), r.variants.end(), [](const VariantReport& v) { return v.evidence == "symptom"; }))
     row(r.symptom + " (forced)", [&](const VariantReport& v) {
       auto it = v.forced_symptoms.find(r.symptom);
       return fmt::format("{} in {}/{} runs", it == v.forced_symptoms.end() ? 0 : it->second,
@@ -246,7 +247,6 @@ json to_json(const ScenarioReport& r) {
           {"runs", r.runs},
           {"reproduced_runs", r.reproduced_runs},
           {"symptom", r.symptom},
-          {"expectation", r.expectation},
           {"ground_truth",
            {{"matched", r.ground_truth.matched},
             {"note", r.ground_truth.note},

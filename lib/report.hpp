@@ -49,6 +49,7 @@ struct StressResult {
 struct VariantReport {
   std::string name;
   bool broken = false;
+  std::string evidence;  // broken variants: "detector" or "symptom"
   std::string summary;
   DetectorResult tsan;
   DetectorResult asan;
@@ -82,7 +83,6 @@ struct ScenarioReport {
   std::string seed;
   std::string source;  // "cases/x.cpp"
   std::string symptom;
-  std::string expectation;  // "race" or "contention"
   std::string verdict;
   std::vector<std::string> reasons;  // why the verdict is what it is
   int runs = 0;

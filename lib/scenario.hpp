@@ -14,13 +14,26 @@
 
 namespace lockedges {
 
-// Variant — one version of the code: the broken one, or a fix.
+// Evidence — what makes a broken variant count as reproduced in a forced run.
+enum class Evidence {
+  // A detector reports: ThreadSanitizer (a race, a lock-order inversion) or
+  // AddressSanitizer (a use after lifetime), on the lines tagged RACE(X),
+  // LIFETIME(X) or DEADLOCK(X).
+  kDetector,
+  // Every detector stays quiet, and the scenario's symptom counter is above
+  // zero in the forced run: a logic race no detector can see, or code that
+  // is correct but slow.
+  kSymptom,
+};
+
+// Variant — one version of the code: the broken one(s), or a fix.
 struct Variant {
   std::string name;      // "broken", "fixed", "fixed-cow", ...
   bool broken = false;
   std::string summary;   // one line: what this version does
   void (*forced)(Run&) = nullptr;  // one pass through the bad interleaving
   void (*stress)(Run&) = nullptr;  // free-running workload that counts symptoms
+  Evidence evidence = Evidence::kDetector;  // broken variants: how a forced run shows the bug
 };
 
 // Lesson — what `explain` prints; every sentence in the case's own words.
@@ -33,26 +46,13 @@ struct Lesson {
   std::string cpp_differs;                // where the Go claim does not carry over to C++
 };
 
-// Expectation — what the broken variant must show for the scenario to count
-// as reproduced.
-enum class Expectation {
-  // A detector (ThreadSanitizer; AddressSanitizer for lifetime bugs) reports
-  // in every forced run, on the lines tagged RACE(X) / LIFETIME(X) /
-  // DEADLOCK(X).
-  kRace,
-  // No detector reports (the code is correct), but every forced run shows
-  // the scenario's symptom counter above zero: correct but slow.
-  kContention,
-};
-
 struct Scenario {
   int order = 0;              // position in `list` and `run all`
   std::string name;           // the subcommand: "deferred-lambda-write"
   std::string title;          // one line
   std::string seed;           // seed sections, "1.1, 4.1"
   std::string source;         // __FILE__ of the case
-  std::string symptom;        // the counter that shows the bug (stress; forced too for kContention)
-  Expectation expectation = Expectation::kRace;
+  std::string symptom;        // the counter that shows the bug (stress; forced too for Evidence::kSymptom)
   Lesson lesson;
   std::vector<Variant> variants;
 
