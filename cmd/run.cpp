@@ -19,6 +19,8 @@ struct RunOptions {
   std::string format = "text";
   std::string out = "reports";
   int runs = 3;
+  int asan_runs = 1;
+  int jobs = 2;
   double stress_seconds = 0.5;
   double timeout = 10;
   std::string tsan_binary;  // hidden: another ThreadSanitizer build to run
@@ -33,6 +35,8 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
 int run(const RunOptions& o) {
   DriverOptions d;
   d.runs = o.runs;
+  d.asan_runs = o.asan_runs;
+  d.jobs = o.jobs;
   d.stress_seconds = o.stress_seconds;
   d.timeout_seconds = o.timeout;
   d.out_dir = o.out;
@@ -93,10 +97,17 @@ void setup_run(CLI::App& app, Context& context) {
   cmd->add_option("--runs", o->runs, "Forced-schedule runs per variant, each its own TSan child")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  cmd->add_option("--asan-runs", o->asan_runs,
+                  "Of the forced runs, how many also run in the AddressSanitizer + UBSan build")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  cmd->add_option("--jobs", o->jobs, "Forced-schedule children run at a time")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   cmd->add_option("--stress-seconds", o->stress_seconds, "How long each stress child runs")
       ->check(CLI::Range(0.01, 3600.0))
       ->capture_default_str();
-  cmd->add_option("--timeout", o->timeout, "Watchdog limit per child process, in seconds")
+  cmd->add_option("--timeout", o->timeout, "Watchdog limit per child process, in seconds (a stress child counts as hung 2 s past --stress-seconds)")
       ->check(CLI::Range(0.1, 86400.0))
       ->capture_default_str();
   cmd->add_option("--tsan-binary", o->tsan_binary, "ThreadSanitizer build to run instead of the sibling")

@@ -144,6 +144,7 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
     // "READ of size 4 at 0x... thread T2" / "WRITE of size ..."
     if (starts_with(line, "READ of size") || starts_with(line, "WRITE of size")) {
       tsan::Location l;
+      l.mutexes_known = false;
       l.access = starts_with(line, "READ") ? "read" : "write";
       if (const auto t = line.find(" thread "); t != std::string_view::npos)
         l.thread = std::string(trim(line.substr(t + 8)));

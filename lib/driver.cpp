@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 #include <set>
+#include <thread>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -25,7 +26,8 @@ namespace {
 // TSan's own exit status for "ran, and reported something" (TSAN_OPTIONS
 // exitcode), distinct from every status the worker uses.
 constexpr int kTsanExitCode = 66;
-constexpr int kAsanExitCode = 67;  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
+constexpr int kAsanExitCode = 67;
+constexpr double kStressGraceSeconds = 2.0;  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -100,6 +102,9 @@ std::vector<LockStats> locks_from(const nlohmann::json& result) {
     s.contended = l.value("contended", std::uint64_t{0});
     s.total_wait_ns = l.value("total_wait_ns", std::int64_t{0});
     s.max_wait_ns = l.value("max_wait_ns", std::int64_t{0});
+    s.p99_wait_ns = l.value("p99_wait_ns", std::int64_t{0});
+    s.total_hold_ns = l.value("total_hold_ns", std::int64_t{0});
+    s.max_hold_ns = l.value("max_hold_ns", std::int64_t{0});
     locks.push_back(std::move(s));
   }
   return locks;
@@ -152,18 +157,28 @@ class ScenarioRunner {
       v.errors.push_back("cannot create " + dir.string() + ": " + ec.message());
       return v;
     }
+    // Every forced run of both sanitizer builds, `jobs` children at a time
+    // (each is short and mostly waits on its schedule), then read in order.
+    std::vector<ForcedJob> jobs;
+    for (int i = 1; i <= options_.runs; ++i) jobs.push_back(forced_job(v, dir, i, Detector::kTsan));
+    for (int i = 1; i <= std::min(options_.asan_runs, options_.runs); ++i)
+      jobs.push_back(forced_job(v, dir, i, Detector::kAsan));
+    say(fmt::format("{}: {} forced runs under ThreadSanitizer, {} under AddressSanitizer", variant.name,
+                    options_.runs, std::min(options_.asan_runs, options_.runs)));
+    run_all(jobs);
+    std::vector<Observation> seen(static_cast<std::size_t>(options_.runs) + 1);
+    for (auto& job : jobs) {
+      const Observation o = absorb(v, job);
+      seen[job.run].reports += std::max(o.reports, 0);
+      seen[job.run].symptom = std::max(seen[job.run].symptom, o.symptom);
+    }
     for (int i = 1; i <= options_.runs; ++i) {
-      say(variant.name + ": forced schedule under ThreadSanitizer and AddressSanitizer, run " +
-          std::to_string(i) + "/" + std::to_string(options_.runs));
-      const int tsan_reports = forced_run(v, dir, i, Detector::kTsan);
-      const int asan_reports = forced_run(v, dir, i, Detector::kAsan);
-      // A broken variant reproduces in a run when a detector reported in it
-      // (a race), or when its symptom showed while every detector stayed
-      // quiet (contention: correct but slow).
-      const bool symptom = last_symptom_ > 0;
+      // A broken variant reproduces in a run when a detector reported in it,
+      // or, for a bug no detector sees, when its symptom showed while every
+      // detector stayed quiet.
+      const bool symptom = seen[i].symptom > 0;
       if (symptom) ++v.runs_with_symptom;
-      if (variant.evidence == Evidence::kDetector ? tsan_reports + asan_reports > 0
-                                                  : symptom && tsan_reports + asan_reports == 0)
+      if (variant.evidence == Evidence::kDetector ? seen[i].reports > 0 : symptom && seen[i].reports == 0)
         ++v.reproduced_runs;
     }
     say(variant.name + ": stress for " + seconds_arg(options_.stress_seconds) + " s");
@@ -173,36 +188,76 @@ class ScenarioRunner {
 
   enum class Detector { kTsan, kAsan };
 
-  // Runs forced run `i` in the sanitizer build and returns how many reports
-  // its log holds (-1 when the tool failed).
-  int forced_run(VariantReport& v, const fs::path& dir, int i, Detector detector) {
-    const bool tsan = detector == Detector::kTsan;
-    const std::string tag = std::string(tsan ? "tsan-" : "asan-") + std::to_string(i);
-    const fs::path log_base = dir / tag;
-    DetectorResult& result = tsan ? v.tsan : v.asan;
+  // One forced-schedule child: what to run, and how it ended.
+  struct ForcedJob {
+    int run = 0;
+    Detector detector = Detector::kTsan;
+    std::string tag;  // "tsan-3": names its files
+    fs::path dir;
+    fs::path log_base;
     ChildSpec spec;
+    ChildOutcome outcome;
+  };
+
+  // What one forced run showed: reports (-1 when the tool failed) and the
+  // scenario's symptom counter.
+  struct Observation {
+    int reports = 0;
+    std::int64_t symptom = 0;
+  };
+
+  ForcedJob forced_job(const VariantReport& v, const fs::path& dir, int i, Detector detector) const {
+    const bool tsan = detector == Detector::kTsan;
+    ForcedJob job;
+    job.run = i;
+    job.detector = detector;
+    job.tag = std::string(tsan ? "tsan-" : "asan-") + std::to_string(i);
+    job.dir = dir;
+    job.log_base = dir / job.tag;
+    ChildSpec& spec = job.spec;
     spec.program = tsan ? options_.binaries.tsan : options_.binaries.asan;
     spec.args = {"worker", scenario_.name, v.name, "--mode", "forced", "--result",
-                 (dir / (tag + ".json")).string()};
+                 (dir / (job.tag + ".json")).string()};
     if (tsan)
-      spec.env = {{"TSAN_OPTIONS", "log_path=" + log_base.string() + " exitcode=" +
+      spec.env = {{"TSAN_OPTIONS", "log_path=" + job.log_base.string() + " exitcode=" +
                                        std::to_string(kTsanExitCode) +
                                        " halt_on_error=0 second_deadlock_stack=1 history_size=7"}};
     else
-      spec.env = {{"ASAN_OPTIONS", "log_path=" + log_base.string() + " exitcode=" +
+      spec.env = {{"ASAN_OPTIONS", "log_path=" + job.log_base.string() + " exitcode=" +
                                        std::to_string(kAsanExitCode) +
                                        " detect_stack_use_after_return=1 detect_leaks=1"},
-                  {"UBSAN_OPTIONS", "log_path=" + log_base.string() + " print_stacktrace=1"}};
-    spec.stdout_path = (dir / (tag + ".out")).string();
-    spec.stderr_path = (dir / (tag + ".err")).string();
+                  {"UBSAN_OPTIONS", "log_path=" + job.log_base.string() + " print_stacktrace=1"}};
+    spec.stdout_path = (dir / (job.tag + ".out")).string();
+    spec.stderr_path = (dir / (job.tag + ".err")).string();
     spec.timeout_seconds = options_.timeout_seconds;
-    last_symptom_ = 0;
-    const ChildOutcome outcome = run_child(spec);
+    return job;
+  }
+
+  void run_all(std::vector<ForcedJob>& jobs) const {
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < jobs.size();) jobs[i].outcome = run_child(jobs[i].spec);
+    };
+    std::vector<std::thread> pool;
+    for (int k = 1; k < std::max(1, options_.jobs); ++k) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  }
+
+  Observation absorb(VariantReport& v, ForcedJob& job) {
+    const bool tsan = job.detector == Detector::kTsan;
+    const ChildSpec& spec = job.spec;
+    const ChildOutcome& outcome = job.outcome;
+    const std::string& tag = job.tag;
+    const fs::path& dir = job.dir;
+    const fs::path& log_base = job.log_base;
+    DetectorResult& result = tsan ? v.tsan : v.asan;
+    Observation seen;
     ++result.runs;
     result.outcomes.push_back(describe(outcome));
     if (!outcome.started) {
       v.errors.push_back(outcome.start_error);
-      return -1;
+      return {-1, 0};
     }
 
     // The sanitizers name their log <log_path>.<pid>; keep it under a stable name.
@@ -213,8 +268,10 @@ class ScenarioRunner {
     if (fs::exists(raw_log, ec)) {
       fs::rename(raw_log, log, ec);
       log_text = read_file(log);
-      result.logs.push_back(log.string());
+    } else {
+      std::ofstream(log).flush();  // the sanitizer had nothing to say: keep an empty log, same layout
     }
+    result.logs.push_back(log.string());
     const std::string err_text = read_file(spec.stderr_path);
     const auto case_file = [this](std::string_view f) { return is_case_file(f); };
 
@@ -226,7 +283,7 @@ class ScenarioRunner {
         for (const auto& line : *fatal)
           v.errors.push_back("ThreadSanitizer failed to run the child: " + line +
                              " (rerun: " + command_line(spec) + ")");
-      if (!parsed.fatal_errors.empty() || !parsed_err.fatal_errors.empty()) return -1;
+      if (!parsed.fatal_errors.empty() || !parsed_err.fatal_errors.empty()) return {-1, 0};
       reports = static_cast<int>(parsed.warnings.size());
       merge_findings(result.findings, tsan::group(parsed, case_file));
     } else {
@@ -236,26 +293,30 @@ class ScenarioRunner {
     }
     result.warnings += reports;
     if (reports > 0) ++result.runs_with_warnings;
+    seen.reports = reports;
 
     if (outcome.timed_out) {
       if (!v.broken) v.errors.push_back(tag + " " + describe(outcome));
-      return reports;
+      return seen;
     }
     const int tool_exit = tsan ? kTsanExitCode : kAsanExitCode;
     if (outcome.exited && outcome.exit_code != 0 && outcome.exit_code != tool_exit) {
       v.errors.push_back(tag + ": worker " + describe(outcome) + ": " + tail(err_text));
-      return reports;
+      return seen;
     }
     if (outcome.exited && outcome.exit_code == tool_exit && reports == 0) {
       v.errors.push_back(tag + ": the sanitizer's exit status without a report it could read in " +
                          log.string() + ": " + tail(err_text));
-      return reports;
+      return seen;
     }
     if (const auto json = read_json(dir / (tag + ".json"))) {
       if (json->value("schedule_completed", false)) ++result.schedule_completed_runs;
       const auto symptoms = json->value("symptoms", std::map<std::string, std::int64_t>{});
-      for (const auto& [name, count] : symptoms) v.forced_symptoms[name] += count;
-      if (auto it = symptoms.find(scenario_.symptom); it != symptoms.end()) last_symptom_ = it->second;
+      // The forced runs' counters are the TSan runs'; an ASan run adds to
+      // them only where any count is a failure (a fix).
+      if (tsan || !v.broken)
+        for (const auto& [name, count] : symptoms) v.forced_symptoms[name] += count;
+      if (auto it = symptoms.find(scenario_.symptom); it != symptoms.end()) seen.symptom = it->second;
       if (tsan && v.interleaving.empty()) {
         v.interleaving = events_from(*json);
         v.thread_names = json->value("threads", std::vector<std::string>{});
@@ -263,7 +324,7 @@ class ScenarioRunner {
     } else if (outcome.exited && reports == 0) {
       v.errors.push_back(tag + ": the worker wrote no result");
     }
-    return reports;
+    return seen;
   }
 
   void stress_run(VariantReport& v, const fs::path& dir) {
@@ -274,7 +335,9 @@ class ScenarioRunner {
                  "--result", (dir / "stress.json").string()};
     spec.stdout_path = (dir / "stress.out").string();
     spec.stderr_path = (dir / "stress.err").string();
-    spec.timeout_seconds = options_.timeout_seconds;
+    // A stress child stops by itself at --stress-seconds; still running well
+    // after that, it is hung (a broken variant's corrupted links can loop).
+    spec.timeout_seconds = std::min(options_.timeout_seconds, options_.stress_seconds + kStressGraceSeconds);
     const ChildOutcome outcome = run_child(spec);
     StressResult& s = v.stress;
     s.outcome = describe(outcome);
@@ -403,7 +466,6 @@ class ScenarioRunner {
 
   const Scenario& scenario_;
   const DriverOptions& options_;
-  std::int64_t last_symptom_ = 0;  // the scenario's symptom in the last forced run
 };
 
 }  // namespace

@@ -31,7 +31,9 @@ struct Binaries {
 Binaries sibling_binaries();
 
 struct DriverOptions {
-  int runs = 3;                  // forced-schedule children per variant
+  int runs = 3;                  // forced-schedule ThreadSanitizer children per variant
+  int asan_runs = 1;             // of those runs, how many also run in the ASan + UBSan build
+  int jobs = 2;                  // forced-schedule children at a time
   double stress_seconds = 0.5;   // how long each stress child runs
   double timeout_seconds = 10;   // the watchdog's limit per child
   std::filesystem::path out_dir = "reports";

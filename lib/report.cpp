@@ -36,7 +36,10 @@ json to_json(const LockStats& l) {
           {"shared_acquisitions", l.shared_acquisitions},
           {"contended", l.contended},
           {"total_wait_ns", l.total_wait_ns},
-          {"max_wait_ns", l.max_wait_ns}};
+          {"max_wait_ns", l.max_wait_ns},
+          {"p99_wait_ns", l.p99_wait_ns},
+          {"total_hold_ns", l.total_hold_ns},
+          {"max_hold_ns", l.max_hold_ns}};
 }
 
 json to_json(const DetectorResult& d) {
@@ -108,7 +111,8 @@ const Tag* tag_at(const GroundTruth& gt, int line) {
 std::string detector_cell(const DetectorResult& d) {
   if (d.runs == 0) return "not run";
   if (d.warnings == 0) return fmt::format("clean in {}/{} runs", d.runs, d.runs);
-  return fmt::format("{} reports, {}/{} runs", d.warnings, d.runs_with_warnings, d.runs);
+  return fmt::format("{} report{}, {}/{} runs", d.warnings, d.warnings == 1 ? "" : "s", d.runs_with_warnings,
+                     d.runs);
 }
 
 std::string symptom_cell(const VariantReport& v, const std::string& name) {
@@ -202,10 +206,11 @@ std::vector<std::string> finding_lines(const ScenarioReport& r, const tsan::Find
   lines.push_back(fmt::format("{} x{}: {}", f.kind, f.count, f.diagnosis));
   for (const auto& l : f.locations) {
     const Tag* tag = tag_at(r.ground_truth, l.line);
-    lines.push_back(fmt::format("  {:<6} {}:{}  {}{}{}", l.access,
-                                l.file.empty() ? "(no frame in the case)" : display_file(l.file), l.line,
-                                l.thread.empty() ? "" : l.thread + ", ",
-                                l.access == "read" || l.access == "write" ? mutex_text(l.mutexes) : "",
+    std::string who = l.thread;
+    if (l.mutexes_known && (l.access == "read" || l.access == "write"))
+      who += (who.empty() ? "" : ", ") + mutex_text(l.mutexes);
+    lines.push_back(fmt::format("  {:<6} {}:{}  {}{}", l.access,
+                                l.file.empty() ? "(no frame in the case)" : display_file(l.file), l.line, who,
                                 tag ? fmt::format("  {}({}): {}", tag->kind, tag->id, tag->note) : std::string()));
   }
   return lines;

@@ -231,7 +231,7 @@ std::vector<Event> Run::events() const {
         for (const auto& w : tracks_[e.peer].events)
           if (w.kind == "wait" && w.seq < e.seq) lock = w.what.substr(w.what.rfind(' ') + 1);
         e.what = "goes on: " + tracks_[e.peer].name + " is blocked on " + lock +
-                 ", so the racing step cannot happen now";
+                 ", so the step awaited cannot happen yet";
       }
       all.push_back(std::move(e));
     }

@@ -4,14 +4,22 @@
 // ThreadSanitizer sees a pthread rwlock and models it as such) and also
 // records, per lock:
 //   - acquisitions, split by mode, and how many had to wait (contended);
-//   - total and maximum wait time;
+//   - total, maximum and 99th-percentile wait time, and exclusive hold time;
 //   - events for the recorded interleaving (takes, waits for, releases);
 //   - which thread is blocked on it right now, so a forced schedule can see
-//     that a fixed variant's lock is holding a thread back.
+//     that a fixed variant's lock is holding a thread back, and the deadlock
+//     watchdog can say who waits for what.
+//
+// An acquisition tries first: a failed try is a wait, counted exactly. In
+// the ThreadSanitizer build a successful try is redone as a blocking
+// acquisition, since TSan builds its lock-order graph only from acquisitions
+// that can block.
+//
 // Counters are relaxed atomics: they count, they never order anything, so
 // the instrumentation adds no happens-before that could hide a race.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <shared_mutex>
@@ -27,6 +35,9 @@ struct LockStats {
   std::uint64_t contended = 0;       // acquisitions that had to wait
   std::int64_t total_wait_ns = 0;
   std::int64_t max_wait_ns = 0;
+  std::int64_t p99_wait_ns = 0;      // of the contended acquisitions (power-of-two resolution)
+  std::int64_t total_hold_ns = 0;    // exclusive holds only
+  std::int64_t max_hold_ns = 0;
 };
 
 class SharedMutex {
@@ -56,6 +67,7 @@ class SharedMutex {
 
  private:
   void waited(std::int64_t ns);
+  void took_exclusive();
 
   std::shared_mutex mu_;
   std::string name_;
@@ -64,6 +76,10 @@ class SharedMutex {
   std::atomic<std::uint64_t> contended_{0};
   std::atomic<std::int64_t> total_wait_ns_{0};
   std::atomic<std::int64_t> max_wait_ns_{0};
+  std::array<std::atomic<std::uint64_t>, 64> wait_log2_{};  // contended waits by bit width of ns
+  std::atomic<std::int64_t> total_hold_ns_{0};
+  std::atomic<std::int64_t> max_hold_ns_{0};
+  std::int64_t held_since_ns_ = 0;  // written and read only by the exclusive holder
   std::atomic<int> owner_{-1};
 };
 

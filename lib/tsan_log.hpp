@@ -88,6 +88,7 @@ struct Location {
   std::string access;  // "read", "write", "atomic read", "atomic write", "free", "lock"
   std::string thread;  // "T4", "main thread"
   std::vector<HeldMutex> mutexes;  // held during the access; for "lock", the mutex already held
+  bool mutexes_known = true;       // false for detectors that do not track locks (ASan)
 };
 
 struct Finding {

@@ -34,7 +34,10 @@ nlohmann::json run_result_json(const Run& run, const WorkerRequest& request) {
                      {"shared_acquisitions", l.shared_acquisitions},
                      {"contended", l.contended},
                      {"total_wait_ns", l.total_wait_ns},
-                     {"max_wait_ns", l.max_wait_ns}});
+                     {"max_wait_ns", l.max_wait_ns},
+                     {"p99_wait_ns", l.p99_wait_ns},
+                     {"total_hold_ns", l.total_hold_ns},
+                     {"max_hold_ns", l.max_hold_ns}});
   return j;
 }
 

@@ -43,17 +43,29 @@ TEST_P(EveryScenario, ForcedScheduleReproducesEveryRunOnTheTaggedLinesAndTheFixI
   const std::string source = report["source"];
   for (const auto& v : report["variants"]) {
     if (v["broken"].get<bool>()) {
-      ASSERT_FALSE(v["tsan"]["findings"].empty());
-      for (const auto& f : v["tsan"]["findings"])
-        for (const auto& l : f["locations"]) {
-          EXPECT_TRUE(l["file"].get<std::string>().ends_with(source)) << l;
-          EXPECT_GT(l["line"].get<int>(), 0) << l;
-        }
+      EXPECT_EQ(v["reproduced_runs"], 5) << v["name"];
+      if (v["evidence"] == "detector") {
+        ASSERT_FALSE(v["tsan"]["findings"].empty() && v["asan"]["findings"].empty()) << v["name"];
+        for (const char* detector : {"tsan", "asan"})
+          for (const auto& f : v[detector]["findings"])
+            for (const auto& l : f["locations"]) {
+              EXPECT_TRUE(l["file"].get<std::string>().ends_with(source)) << l;
+              EXPECT_GT(l["line"].get<int>(), 0) << l;
+            }
+      } else {
+        // A bug no detector sees: every detector clean, the symptom in every run.
+        EXPECT_EQ(v["tsan"]["warnings"], 0) << v["name"];
+        EXPECT_EQ(v["asan"]["warnings"], 0) << v["name"];
+        EXPECT_EQ(v["runs_with_symptom"], 5) << v["name"];
+      }
       EXPECT_FALSE(v["interleaving"].empty()) << "the forced run records its interleaving";
     } else {
       EXPECT_EQ(v["tsan"]["warnings"], 0) << v["name"];
+      EXPECT_EQ(v["asan"]["warnings"], 0) << v["name"];
       EXPECT_EQ(v["tsan"]["schedule_completed_runs"], 5) << v["name"];
       for (const auto& [name, count] : v["symptoms"].items()) EXPECT_EQ(count, 0) << v["name"] << " " << name;
+      for (const auto& [name, count] : v["forced_symptoms"].items())
+        EXPECT_EQ(count, 0) << v["name"] << " " << name << " (forced)";
       EXPECT_GT(v["ops_per_second"].get<double>(), 0.0);
     }
   }
@@ -113,8 +125,14 @@ TEST_P(EveryScenario, StressModeCountsOpsAndSymptoms) {
   const Scenario* s = Registry::instance().find(GetParam());
   for (const auto& v : s->variants) {
     const auto r = run(bin("lockedges"), {"worker", s->name, v.name, "--mode", "stress", "--iterations", "200",
-                                          "--seconds", "60", "--result", "-"});
-    ASSERT_EQ(r.code(), 0) << r.err;
+                                          "--seconds", "10", "--result", "-"},
+                       {}, /*timeout=*/30);
+    if (v.broken && r.outcome.timed_out) {
+      // A race can corrupt a broken variant's links into a loop: it hangs,
+      // which the driver reports as a finding. Nothing was counted to check.
+      continue;
+    }
+    ASSERT_EQ(r.code(), 0) << v.name << ": " << r.err;
     const json result = json::parse(r.out);
     if (result.contains("deadlock")) {
       // A lock-order bug may deadlock even in 200 iterations: the watchdog

@@ -1,0 +1,63 @@
+// lockedges — CPU profiles: what google-pprof says about a profile file, the
+// difference between two profiles, and a flame graph drawn from collapsed
+// stacks.
+//
+// The samples come from gperftools' libprofiler in the plain build's
+// children; symbolising them is google-pprof's job (Debian's
+// google-perftools), whose --text and --collapsed output is parsed here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockedges::profile {
+
+// One row of `google-pprof --text`.
+struct Function {
+  std::string name;
+  std::int64_t flat = 0;  // samples in the function itself
+  double flat_share = 0;  // of all samples, 0..1
+  std::int64_t cum = 0;   // samples in it or below it
+  double cum_share = 0;
+  bool lock = false;      // a lock or futex function: time spent acquiring locks
+};
+
+struct Text {
+  std::int64_t total = 0;  // "Total: N samples"
+  std::vector<Function> functions;
+};
+
+// Parses `google-pprof --text` output; never throws.
+Text parse_text(std::string_view text);
+
+// A lock, futex or pthread synchronisation function, by name.
+bool is_lock_function(std::string_view name);
+
+// One line of `google-pprof --collapsed`: frames root first, and a count.
+struct Stack {
+  std::vector<std::string> frames;
+  std::int64_t count = 0;
+};
+
+std::vector<Stack> parse_collapsed(std::string_view text);
+
+// A function whose flat share moved between two profiles.
+struct Change {
+  std::string name;
+  double before = 0;  // flat share in the first profile
+  double after = 0;   // in the second
+  bool lock = false;
+};
+
+// The functions whose flat share changed most between `before` and `after`,
+// largest change first.
+std::vector<Change> diff(const Text& before, const Text& after, std::size_t most = 10);
+
+// A self-contained SVG flame graph (no script, no external references).
+// Hand-written: Debian packages no flame graph renderer, and the layout is
+// a few dozen lines. Lock functions are drawn in blue so waiting stands out.
+std::string flame_graph_svg(const std::vector<Stack>& stacks, const std::string& title);
+
+}  // namespace lockedges::profile
