@@ -22,6 +22,8 @@ struct RunOptions {
   int asan_runs = 1;
   int jobs = 2;
   double stress_seconds = 0.5;
+  double profile_seconds = 0;  // profiling adds google-pprof's symbolising to every variant
+  int hz = 1000;
   double timeout = 10;
   std::string tsan_binary;  // hidden: another ThreadSanitizer build to run
 };
@@ -38,6 +40,8 @@ int run(const RunOptions& o) {
   d.asan_runs = o.asan_runs;
   d.jobs = o.jobs;
   d.stress_seconds = o.stress_seconds;
+  d.profile_seconds = o.profile_seconds;
+  d.profile_hz = o.hz;
   d.timeout_seconds = o.timeout;
   d.out_dir = o.out;
   d.binaries = sibling_binaries();
@@ -106,6 +110,13 @@ void setup_run(CLI::App& app, Context& context) {
       ->capture_default_str();
   cmd->add_option("--stress-seconds", o->stress_seconds, "How long each stress child runs")
       ->check(CLI::Range(0.01, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--profile-seconds", o->profile_seconds,
+                  "CPU profile of each variant's stress workload, in seconds (default 0: none; try 0.25)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--hz", o->hz, "CPU profile sampling rate (CPUPROFILE_FREQUENCY)")
+      ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   cmd->add_option("--timeout", o->timeout, "Watchdog limit per child process, in seconds (a stress child counts as hung 2 s past --stress-seconds)")
       ->check(CLI::Range(0.1, 86400.0))

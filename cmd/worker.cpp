@@ -24,6 +24,7 @@ void setup_worker(CLI::App& app, Context& context) {
   cmd->add_option("--await-timeout", options->request.limits.await_timeout_seconds)
       ->check(CLI::PositiveNumber);
   cmd->add_option("--result", options->request.result_path)->required();
+  cmd->add_option("--profile", options->request.profile_path);
   cmd->callback([options, &context] {
     options->request.mode = options->mode == "stress" ? Mode::kStress : Mode::kForced;
     context.exit_code = run_worker(options->request);

@@ -13,6 +13,7 @@
 
 #include "asan_log.hpp"
 #include "child.hpp"
+#include "profile.hpp"
 #include "source.hpp"
 #include "tsan_log.hpp"
 #include "worker.hpp"
@@ -27,7 +28,8 @@ namespace {
 // exitcode), distinct from every status the worker uses.
 constexpr int kTsanExitCode = 66;
 constexpr int kAsanExitCode = 67;
-constexpr double kStressGraceSeconds = 2.0;  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
+constexpr double kStressGraceSeconds = 2.0;
+constexpr const char* kPprof = "/usr/bin/google-pprof";  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -183,6 +185,10 @@ class ScenarioRunner {
     }
     say(variant.name + ": stress for " + seconds_arg(options_.stress_seconds) + " s");
     stress_run(v, dir);
+    if (options_.profile_seconds > 0) {
+      say(variant.name + ": CPU profile for " + seconds_arg(options_.profile_seconds) + " s");
+      v.profile = profile_variant(scenario_, variant, options_, dir);
+    }
     return v;
   }
 
@@ -407,6 +413,20 @@ class ScenarioRunner {
     if (!problems.empty()) gt.note = problems.front();
   }
 
+  static void profile_diff(ScenarioReport& report) {
+    const VariantReport* broken = nullptr;
+    const VariantReport* fixed = nullptr;
+    for (const auto& v : report.variants) {
+      if (v.broken && !broken && v.profile.samples > 0) broken = &v;
+      if (!v.broken && !fixed && v.profile.samples > 0) fixed = &v;
+    }
+    if (broken == nullptr || fixed == nullptr) return;
+    profile::Text before, after;
+    before.functions = broken->profile.top;
+    after.functions = fixed->profile.top;
+    report.profile_diff = profile::diff(before, after, 8);
+  }
+
   void judge(ScenarioReport& report) const {
     std::vector<std::string> errors, not_reproduced, fix_failed;
     std::vector<std::string> shown;  // per broken variant, how it showed
@@ -444,6 +464,7 @@ class ScenarioRunner {
       }
     }
     check_ground_truth(report);
+    profile_diff(report);
     if (!report.ground_truth.matched)
       not_reproduced.push_back("ground truth not matched: " + report.ground_truth.note);
     if (!errors.empty()) {
@@ -469,6 +490,57 @@ class ScenarioRunner {
 };
 
 }  // namespace
+
+ProfileResult profile_variant(const Scenario& scenario, const Variant& variant, const DriverOptions& options,
+                              const fs::path& dir) {
+  ProfileResult p;
+  p.file = (dir / "cpu.prof").string();
+  ChildSpec spec;
+  spec.program = options.binaries.plain;
+  spec.args = {"worker", scenario.name, variant.name, "--mode", "stress", "--seconds",
+               seconds_arg(options.profile_seconds), "--profile", p.file, "--result",
+               (dir / "profile.json").string()};
+  // Per-thread timers: every worker thread is sampled for its own CPU time.
+  spec.env = {{"CPUPROFILE_FREQUENCY", std::to_string(options.profile_hz)},
+              {"CPUPROFILE_PER_THREAD_TIMERS", "1"}};
+  spec.stdout_path = (dir / "profile.out").string();
+  spec.stderr_path = (dir / "profile.err").string();
+  spec.timeout_seconds = options.profile_seconds + kStressGraceSeconds;
+  const ChildOutcome outcome = run_child(spec);
+  p.seconds = outcome.wall_seconds;
+  if (!outcome.started || !outcome.exited || outcome.exit_code != 0) {
+    p.error = "the profiled child " + describe(outcome);
+    return p;
+  }
+  p.ran = true;
+  // Symbolising is google-pprof's job; its collapsed stacks give the table
+  // and the flame graph at once.
+  ChildSpec pprof;
+  pprof.program = kPprof;
+  pprof.args = {"--collapsed", options.binaries.plain, p.file};
+  pprof.stdout_path = (dir / "cpu.collapsed").string();
+  pprof.stderr_path = (dir / "pprof.err").string();
+  pprof.timeout_seconds = 30;
+  const ChildOutcome symbolised = run_child(pprof);
+  if (!symbolised.started) {
+    p.error = std::string(kPprof) + " did not start (Debian package google-perftools): " + symbolised.start_error;
+    return p;
+  }
+  if (!symbolised.exited || symbolised.exit_code != 0) {
+    p.error = "google-pprof " + describe(symbolised) + ": " + tail(read_file(pprof.stderr_path));
+    return p;
+  }
+  const auto stacks = profile::parse_collapsed(read_file(pprof.stdout_path));
+  const profile::Text text = profile::summarize(stacks);
+  p.samples = text.total;
+  p.top.assign(text.functions.begin(),
+               text.functions.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(text.functions.size(), 12)));
+  p.flame_graph = (dir / "flame.svg").string();
+  std::ofstream(p.flame_graph) << profile::flame_graph_svg(
+      stacks, scenario.name + " / " + variant.name + ": " + std::to_string(text.total) + " samples");
+  if (p.samples == 0) p.error = "no samples (the workload ran too briefly, or mostly blocked)";
+  return p;
+}
 
 Binaries sibling_binaries() {
   std::error_code ec;

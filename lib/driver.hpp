@@ -35,6 +35,8 @@ struct DriverOptions {
   int asan_runs = 1;             // of those runs, how many also run in the ASan + UBSan build
   int jobs = 2;                  // forced-schedule children at a time
   double stress_seconds = 0.5;   // how long each stress child runs
+  double profile_seconds = 0;    // how long each profiled child runs (0: no profile)
+  int profile_hz = 1000;         // CPUPROFILE_FREQUENCY
   double timeout_seconds = 10;   // the watchdog's limit per child
   std::filesystem::path out_dir = "reports";
   Binaries binaries;
@@ -45,6 +47,12 @@ struct DriverOptions {
 // Runs every variant of `scenario` and returns the report. Never throws for
 // a child's failure: that becomes part of the report.
 ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options);
+
+// Runs `variant`'s stress workload for options.profile_seconds under the CPU
+// profiler and symbolises it: the profile, its top functions and a flame
+// graph under `dir`. A failure is described in the result, never thrown.
+ProfileResult profile_variant(const Scenario& scenario, const Variant& variant, const DriverOptions& options,
+                              const std::filesystem::path& dir);
 
 // Exit status for a set of reports: 0 when all are reproduced-and-fixed.
 int exit_status(const std::vector<ScenarioReport>& reports);

@@ -119,6 +119,35 @@ std::vector<Stack> parse_collapsed(std::string_view text) {
   return stacks;
 }
 
+Text summarize(const std::vector<Stack>& stacks) {
+  std::map<std::string, Function> by_name;
+  Text out;
+  for (const auto& s : stacks) {
+    out.total += s.count;
+    by_name[s.frames.back()].flat += s.count;
+    // A recursive function counts once per stack in its cumulative share.
+    std::vector<std::string_view> seen;
+    for (const auto& frame : s.frames) {
+      if (std::find(seen.begin(), seen.end(), frame) != seen.end()) continue;
+      seen.push_back(frame);
+      by_name[frame].cum += s.count;
+    }
+  }
+  for (auto& [name, f] : by_name) {
+    f.name = name;
+    f.lock = is_lock_function(name);
+    if (out.total > 0) {
+      f.flat_share = static_cast<double>(f.flat) / out.total;
+      f.cum_share = static_cast<double>(f.cum) / out.total;
+    }
+    out.functions.push_back(std::move(f));
+  }
+  std::stable_sort(out.functions.begin(), out.functions.end(), [](const Function& a, const Function& b) {
+    return a.flat != b.flat ? a.flat > b.flat : a.cum > b.cum;
+  });
+  return out;
+}
+
 std::vector<Change> diff(const Text& before, const Text& after, std::size_t most) {
   std::map<std::string, Change> by_name;
   for (const auto& f : before.functions) {

@@ -43,6 +43,11 @@ struct Stack {
 
 std::vector<Stack> parse_collapsed(std::string_view text);
 
+// Flat and cumulative samples per function, from collapsed stacks (one
+// google-pprof call then gives both the table and the flame graph), sorted by
+// flat samples.
+Text summarize(const std::vector<Stack>& stacks);
+
 // A function whose flat share moved between two profiles.
 struct Change {
   std::string name;

@@ -54,6 +54,19 @@ json to_json(const DetectorResult& d) {
           {"logs", d.logs}};
 }
 
+json to_json(const ProfileResult& p) {
+  json top = json::array();
+  for (const auto& f : p.top)
+    top.push_back({{"name", f.name},
+                   {"flat", f.flat},
+                   {"flat_share", f.flat_share},
+                   {"cum", f.cum},
+                   {"cum_share", f.cum_share},
+                   {"lock", f.lock}});
+  return {{"ran", p.ran},       {"file", p.file},   {"flame_graph", p.flame_graph}, {"seconds", p.seconds},
+          {"samples", p.samples}, {"top", top},     {"error", p.error}};
+}
+
 json to_json(const VariantReport& v) {
   json locks = json::array();
   for (const auto& l : v.stress.locks) locks.push_back(to_json(l));
@@ -86,6 +99,7 @@ json to_json(const VariantReport& v) {
             {"timed_out", v.stress.timed_out},
             {"deadlock", v.stress.deadlock},
             {"locks", locks}}},
+          {"profile", to_json(v.profile)},
           {"interleaving", events},
           {"errors", v.errors}};
 }
@@ -121,11 +135,29 @@ std::string symptom_cell(const VariantReport& v, const std::string& name) {
   return it == v.stress.symptoms.end() ? "-" : std::to_string(it->second);
 }
 
+std::string duration_text(std::int64_t ns) {
+  if (ns >= 1'000'000) return fmt::format("{:.1f} ms", static_cast<double>(ns) / 1e6);
+  if (ns >= 1'000) return fmt::format("{:.1f} us", static_cast<double>(ns) / 1e3);
+  return fmt::format("{} ns", ns);
+}
+
 std::string wait_cell(const VariantReport& v) {
-  std::int64_t total = 0;
+  std::int64_t total = 0, p99 = 0;
   std::uint64_t contended = 0;
-  for (const auto& l : v.stress.locks) total += l.total_wait_ns, contended += l.contended;
-  return fmt::format("{:.1f} ms, {} waits", static_cast<double>(total) / 1e6, contended);
+  for (const auto& l : v.stress.locks) {
+    total += l.total_wait_ns;
+    contended += l.contended;
+    p99 = std::max(p99, l.p99_wait_ns);
+  }
+  if (contended == 0) return "none";
+  return fmt::format("{} in {} waits, p99 {}", duration_text(total), contended, duration_text(p99));
+}
+
+std::string profile_cell(const VariantReport& v) {
+  if (!v.profile.ran) return v.profile.error.empty() ? "-" : "failed";
+  std::string leader = v.profile.top.empty() ? "" : v.profile.top.front().name;
+  if (leader.size() > 22) leader = leader.substr(0, 20) + "..";
+  return fmt::format("{} samples{}", v.profile.samples, leader.empty() ? "" : ", top " + leader);
 }
 
 // The rows of the side-by-side table: a label, then one cell per variant.
@@ -161,6 +193,7 @@ std::vector<std::vector<std::string>> comparison_rows(const ScenarioReport& r) {
     return v.stress.ran ? human_count(v.stress.ops_per_second) + " ops/s" : std::string("-");
   });
   row("lock wait", wait_cell);
+  row("CPU profile", profile_cell);
   row("stress child", [](const VariantReport& v) {
     if (!v.stress.deadlock.empty()) return std::string("deadlocked (watchdog)");
     return v.stress.outcome.empty() ? std::string("-") : v.stress.outcome;
@@ -259,6 +292,12 @@ json to_json(const ScenarioReport& r) {
             {"tags_hit", r.ground_truth.tags_hit},
             {"off_tag", r.ground_truth.off_tag}}},
           {"variants", variants},
+          {"profile_diff", [&] {
+             json changes = json::array();
+             for (const auto& c : r.profile_diff)
+               changes.push_back({{"name", c.name}, {"before", c.before}, {"after", c.after}, {"lock", c.lock}});
+             return changes;
+           }()},
           {"wall_seconds", r.wall_seconds},
           {"report_dir", r.report_dir}};
 }
@@ -283,6 +322,12 @@ std::string render_text(const std::vector<ScenarioReport>& reports) {
       }
       if (!v.stress.deadlock.empty())
         out += fmt::format("\n  {} deadlocked in stress: {}\n", v.name, v.stress.deadlock);
+    }
+    if (!r.profile_diff.empty()) {
+      out += "\n  CPU share, broken -> fixed (the functions that moved most):\n";
+      for (const auto& c : r.profile_diff)
+        out += fmt::format("    {:>5.1f}% -> {:>5.1f}%  {}{}\n", 100 * c.before, 100 * c.after,
+                           c.name.size() > 100 ? c.name.substr(0, 97) + "..." : c.name, c.lock ? "  [lock]" : "");
     }
     out += fmt::format("\n  verdict: {}\n", r.verdict);
     for (const auto& reason : r.reasons) out += "    " + reason + "\n";
@@ -311,6 +356,18 @@ std::string render_markdown(const std::vector<ScenarioReport>& reports) {
           out += "- " + lines.front() + "\n";
           for (std::size_t i = 1; i < lines.size(); ++i) out += "  - `" + lines[i].substr(2) + "`\n";
         }
+    }
+    for (const auto& v : r.variants) {
+      if (!v.profile.ran) {
+        if (!v.profile.error.empty()) out += fmt::format("\nCPU profile of `{}`: {}\n", v.name, v.profile.error);
+        continue;
+      }
+      out += fmt::format("\n### CPU profile, `{}` ({} samples; flame graph `{}`)\n\n", v.name, v.profile.samples,
+                         v.profile.flame_graph);
+      out += "| function | flat | cum |\n|---|---|---|\n";
+      for (const auto& f : v.profile.top)
+        out += fmt::format("| `{}`{} | {:.1f}% | {:.1f}% |\n", f.name, f.lock ? " (lock)" : "", 100 * f.flat_share,
+                           100 * f.cum_share);
     }
     for (const auto& v : r.variants) {
       if (v.interleaving.empty()) continue;

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "profile.hpp"
 #include "run.hpp"
 #include "shared_mutex.hpp"
 #include "source.hpp"
@@ -46,6 +47,18 @@ struct StressResult {
   std::string deadlock;     // the watchdog's description, when the threads deadlocked
 };
 
+// A short CPU profile of the variant's stress workload (plain build,
+// gperftools).
+struct ProfileResult {
+  bool ran = false;
+  std::string file;         // the pprof-format profile
+  std::string flame_graph;  // the SVG drawn from its collapsed stacks
+  double seconds = 0;
+  std::int64_t samples = 0;
+  std::vector<profile::Function> top;  // by flat samples
+  std::string error;        // why there is no profile (never a verdict)
+};
+
 struct VariantReport {
   std::string name;
   bool broken = false;
@@ -59,6 +72,7 @@ struct VariantReport {
   int runs_with_symptom = 0;
   int reproduced_runs = 0;  // broken variants: forced runs that showed the bug
   StressResult stress;
+  ProfileResult profile;
   std::vector<Event> interleaving;        // recorded in the first forced run
   std::vector<std::string> thread_names;  // Event::thread indexes this
   std::vector<std::string> errors;        // tool errors: the run says nothing about the code
@@ -89,6 +103,9 @@ struct ScenarioReport {
   int reproduced_runs = 0;
   GroundTruth ground_truth;
   std::vector<VariantReport> variants;
+  // Functions whose CPU share moved most from the first broken variant to
+  // the first fix.
+  std::vector<profile::Change> profile_diff;
   double wall_seconds = 0;
   std::string report_dir;
 };

@@ -20,6 +20,7 @@ constexpr auto kDeadlockPoll = std::chrono::milliseconds(10);
 
 thread_local int t_index = -1;
 thread_local ThreadLockWaits t_waits;
+void (*g_thread_hook)() = nullptr;  // set before any run thread starts
 
 }  // namespace
 
@@ -78,7 +79,10 @@ int Run::reserve_thread(std::string name) {
   return index;
 }
 
+void Run::set_thread_hook(void (*hook)()) { g_thread_hook = hook; }
+
 void Run::enter_thread(int index) {
+  if (g_thread_hook != nullptr && index != 0) g_thread_hook();
   t_track = &tracks_[index];
   t_index = index;
   t_waits = {};

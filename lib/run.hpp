@@ -114,6 +114,10 @@ class Run {
   // before starting it, then enter the slot from the new thread. At most
   // kMaxThreads threads in a run.
   static constexpr int kMaxThreads = 32;
+  // Run::set_thread_hook — called first thing on every thread the run starts
+  // (and on timer threads): the worker uses it to register each thread with
+  // the CPU profiler. Set before the variant runs.
+  static void set_thread_hook(void (*hook)());
   int reserve_thread(std::string name);
   void enter_thread(int index);
   void leave_thread();

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "profiler.hpp"
 #include "scenario.hpp"
 #include "shared_mutex.hpp"
 
@@ -75,6 +76,18 @@ int run_worker(const WorkerRequest& request) {
               << request.variant << "'\n";
     return kWorkerUsageError;
   }
+  const bool profiling = !request.profile_path.empty();
+  if (profiling && !profiler::available()) {
+    std::cerr << "lockedges worker: this build cannot profile (only the plain build links gperftools)\n";
+    return kWorkerUsageError;
+  }
+  if (profiling) {
+    Run::set_thread_hook(&profiler::register_thread);
+    if (!profiler::start(request.profile_path)) {
+      std::cerr << "lockedges worker: cannot start the CPU profiler writing " << request.profile_path << '\n';
+      return kWorkerFailed;
+    }
+  }
   try {
     Run run(request.mode, request.limits);
     // A deadlocked stress run never returns: the watchdog writes what it saw
@@ -91,6 +104,7 @@ int run_worker(const WorkerRequest& request) {
       variant->forced(run);
     else
       variant->stress(run);
+    if (profiling) profiler::stop();
     if (!write_result(request.result_path, run_result_json(run, request))) {
       std::cerr << "lockedges worker: cannot write " << request.result_path << '\n';
       return kWorkerFailed;

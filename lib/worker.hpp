@@ -20,6 +20,7 @@ struct WorkerRequest {
   Mode mode = Mode::kForced;
   Limits limits;
   std::string result_path;  // where the JSON result goes; "-" for standard output
+  std::string profile_path; // stress mode: write a gperftools CPU profile here ("" = none)
 };
 
 // Exit status of a worker: 0 when the variant ran to the end (whatever it

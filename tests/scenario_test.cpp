@@ -158,6 +158,34 @@ TEST_P(EveryScenario, StressModeCountsOpsAndSymptoms) {
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, EveryScenario, ::testing::ValuesIn(scenario_names()), test_name);
 
+// The CPU profile: a pprof file google-pprof reads, a flame graph, the top
+// functions, and every worker thread sampled (per-thread timers): the
+// deferred-lambda-write stress has writers (bump_broken) and a reader
+// (read_visits), and both must appear in the broken variant's stacks.
+TEST(Profile, EveryVariantGetsAProfileAndAFlameGraphSamplingEveryThread) {
+  ScratchDir dir("profile");
+  const auto r = run(bin("lockedges"), {"run", "deferred-lambda-write", "--runs", "1", "--stress-seconds", "0.1",
+                                        "--profile-seconds", "0.4", "--format", "json", "--out",
+                                        dir.path().string(), "-q"});
+  ASSERT_EQ(r.code(), 0) << r.err;
+  const json report = json::parse(r.out);
+  for (const auto& v : report["variants"]) {
+    const auto& p = v["profile"];
+    ASSERT_TRUE(p["ran"].get<bool>()) << v["name"] << ": " << p["error"];
+    EXPECT_GT(p["samples"].get<long>(), 0) << v["name"];
+    EXPECT_FALSE(p["top"].empty());
+    const std::string svg = testing::slurp(p["flame_graph"].get<std::string>());
+    EXPECT_TRUE(svg.starts_with("<svg") && svg.find("</svg>") != std::string::npos) << v["name"];
+    const auto text = run("/usr/bin/google-pprof", {"--text", bin("lockedges"), p["file"].get<std::string>()});
+    EXPECT_EQ(text.code(), 0) << text.err;
+    EXPECT_NE(text.out.find("Total: "), std::string::npos) << text.out;
+  }
+  const std::string stacks = testing::slurp(dir.path() / "deferred-lambda-write" / "broken" / "cpu.collapsed");
+  EXPECT_NE(stacks.find("bump_broken"), std::string::npos) << "the writers were not sampled";
+  EXPECT_NE(stacks.find("read_visits"), std::string::npos) << "the reader was not sampled";
+  EXPECT_FALSE(report["profile_diff"].empty());
+}
+
 // Without ThreadSanitizer there is nothing to reproduce, and the verdict
 // says so: point the driver's TSan sibling at the plain build.
 TEST(Verdict, WithoutThreadSanitizerTheRaceIsNotReproduced) {
