@@ -87,7 +87,7 @@ ChildOutcome run_child(const ChildSpec& spec) {
   out.pid = pid;
 
   // Poll rather than block: the watchdog must be able to act at the deadline.
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
+  auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(spec.timeout_seconds));
   auto nap = std::chrono::microseconds(200);
   int status = 0;
@@ -100,6 +100,14 @@ ChildOutcome run_child(const ChildSpec& spec) {
     if (done < 0 && errno != EINTR) {
       out.start_error = std::string("waitpid failed: ") + std::strerror(errno);
       break;
+    }
+    if (spec.cancel != nullptr && spec.cancel->load() && !out.cancelled) {
+      // Asked to stop: SIGTERM lets a worker end its loops and write what
+      // it has; the deadline below kills it if it does not.
+      out.cancelled = true;
+      kill(pid, SIGTERM);
+      const auto grace = Clock::now() + std::chrono::seconds(1);
+      if (grace < deadline) deadline = grace;
     }
     if (Clock::now() >= deadline) {
       kill(-pid, SIGKILL);

@@ -6,6 +6,7 @@
 // signal is an outcome to report, not an error of the harness.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,9 @@ struct ChildSpec {
   std::string stdout_path;        // "" = /dev/null
   std::string stderr_path;        // "" = /dev/null
   double timeout_seconds = 10;
+  // When set and true, the child is asked to stop (SIGTERM), then killed
+  // after a short grace; the outcome says `cancelled`.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ChildOutcome {
@@ -29,6 +33,7 @@ struct ChildOutcome {
   int exit_code = 0;
   int signal = 0;           // the signal that ended it, when it did not exit
   bool timed_out = false;   // the watchdog ended it
+  bool cancelled = false;   // ChildSpec::cancel asked it to stop
   double wall_seconds = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <deque>
 #include <set>
 #include <thread>
 #include <sstream>
@@ -29,7 +30,10 @@ namespace {
 constexpr int kTsanExitCode = 66;
 constexpr int kAsanExitCode = 67;
 constexpr double kStressGraceSeconds = 2.0;
-constexpr const char* kPprof = "/usr/bin/google-pprof";  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
+constexpr const char* kPprof = "/usr/bin/google-pprof";
+constexpr double kChildStartSeconds = 0.03;      // starting a plain child and its profiler
+constexpr double kShortestProfileSeconds = 0.05;  // below this a profile says little: skip
+constexpr std::size_t kSymboliseJobs = 2;         // google-pprof processes at a time  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -491,21 +495,20 @@ class ScenarioRunner {
 
 }  // namespace
 
-ProfileResult profile_variant(const Scenario& scenario, const Variant& variant, const DriverOptions& options,
-                              const fs::path& dir) {
+ProfileResult run_profiled(const Scenario& scenario, const Variant& variant, const Binaries& binaries,
+                           double seconds, int hz, const fs::path& dir, const std::atomic<bool>* cancel) {
   ProfileResult p;
   p.file = (dir / "cpu.prof").string();
   ChildSpec spec;
-  spec.program = options.binaries.plain;
-  spec.args = {"worker", scenario.name, variant.name, "--mode", "stress", "--seconds",
-               seconds_arg(options.profile_seconds), "--profile", p.file, "--result",
-               (dir / "profile.json").string()};
+  spec.program = binaries.plain;
+  spec.args = {"worker", scenario.name, variant.name, "--mode", "stress", "--seconds", seconds_arg(seconds),
+               "--profile", p.file, "--result", (dir / "profile.json").string()};
   // Per-thread timers: every worker thread is sampled for its own CPU time.
-  spec.env = {{"CPUPROFILE_FREQUENCY", std::to_string(options.profile_hz)},
-              {"CPUPROFILE_PER_THREAD_TIMERS", "1"}};
+  spec.env = {{"CPUPROFILE_FREQUENCY", std::to_string(hz)}, {"CPUPROFILE_PER_THREAD_TIMERS", "1"}};
   spec.stdout_path = (dir / "profile.out").string();
   spec.stderr_path = (dir / "profile.err").string();
-  spec.timeout_seconds = options.profile_seconds + kStressGraceSeconds;
+  spec.timeout_seconds = seconds + kStressGraceSeconds;
+  spec.cancel = cancel;
   const ChildOutcome outcome = run_child(spec);
   p.seconds = outcome.wall_seconds;
   if (!outcome.started || !outcome.exited || outcome.exit_code != 0) {
@@ -513,22 +516,28 @@ ProfileResult profile_variant(const Scenario& scenario, const Variant& variant, 
     return p;
   }
   p.ran = true;
+  return p;
+}
+
+void symbolise(ProfileResult& p, const std::string& binary, const std::string& title) {
+  if (!p.ran) return;
   // Symbolising is google-pprof's job; its collapsed stacks give the table
   // and the flame graph at once.
+  const fs::path dir = fs::path(p.file).parent_path();
   ChildSpec pprof;
   pprof.program = kPprof;
-  pprof.args = {"--collapsed", options.binaries.plain, p.file};
+  pprof.args = {"--collapsed", binary, p.file};
   pprof.stdout_path = (dir / "cpu.collapsed").string();
   pprof.stderr_path = (dir / "pprof.err").string();
   pprof.timeout_seconds = 30;
   const ChildOutcome symbolised = run_child(pprof);
   if (!symbolised.started) {
     p.error = std::string(kPprof) + " did not start (Debian package google-perftools): " + symbolised.start_error;
-    return p;
+    return;
   }
   if (!symbolised.exited || symbolised.exit_code != 0) {
     p.error = "google-pprof " + describe(symbolised) + ": " + tail(read_file(pprof.stderr_path));
-    return p;
+    return;
   }
   const auto stacks = profile::parse_collapsed(read_file(pprof.stdout_path));
   const profile::Text text = profile::summarize(stacks);
@@ -536,10 +545,67 @@ ProfileResult profile_variant(const Scenario& scenario, const Variant& variant, 
   p.top.assign(text.functions.begin(),
                text.functions.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(text.functions.size(), 12)));
   p.flame_graph = (dir / "flame.svg").string();
-  std::ofstream(p.flame_graph) << profile::flame_graph_svg(
-      stacks, scenario.name + " / " + variant.name + ": " + std::to_string(text.total) + " samples");
+  std::ofstream(p.flame_graph) << profile::flame_graph_svg(stacks, title + ": " + std::to_string(text.total) +
+                                                                       " samples");
   if (p.samples == 0) p.error = "no samples (the workload ran too briefly, or mostly blocked)";
+}
+
+ProfileResult profile_variant(const Scenario& scenario, const Variant& variant, const DriverOptions& options,
+                              const fs::path& dir) {
+  ProfileResult p = run_profiled(scenario, variant, options.binaries, options.profile_seconds, options.profile_hz,
+                                 dir, nullptr);
+  symbolise(p, options.binaries.plain, scenario.name + " / " + variant.name);
   return p;
+}
+
+ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, const SessionOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds));
+  ProfileSession session;
+  for (const Scenario* s : scenarios)
+    for (const auto& v : s->variants) session.items.push_back({s, &v, {}});
+  // Each child gets an equal share of what is left, less what an item costs
+  // beyond its share (measured as we go) and the last symbolising. Profiles
+  // are symbolised by google-pprof beside the next children, two at a time.
+  std::atomic<double> symbolise_seconds{0.7};
+  double overhead = kChildStartSeconds;
+  std::deque<std::thread> symbolising;
+  auto join_oldest = [&] {
+    symbolising.front().join();
+    symbolising.pop_front();
+  };
+  for (std::size_t i = 0; i < session.items.size(); ++i) {
+    auto& item = session.items[i];
+    if (options.cancel != nullptr && options.cancel->load()) {
+      session.interrupted = true;
+      break;
+    }
+    const auto item_start = Clock::now();
+    const double left = std::chrono::duration<double>(deadline - item_start).count() - symbolise_seconds.load();
+    if (left < overhead + kShortestProfileSeconds) {
+      session.skipped.push_back(item.scenario->name + "/" + item.variant->name);
+      continue;
+    }
+    const double share =
+        std::max(kShortestProfileSeconds, left / static_cast<double>(session.items.size() - i) - overhead);
+    const fs::path dir = options.out_dir / item.scenario->name / item.variant->name;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (options.progress) options.progress(item.scenario->name + "/" + item.variant->name, start, deadline);
+    item.profile = run_profiled(*item.scenario, *item.variant, options.binaries, share, options.hz, dir, options.cancel);
+    if (symbolising.size() >= kSymboliseJobs) join_oldest();
+    symbolising.emplace_back([&item, &options, &symbolise_seconds] {
+      const auto began = Clock::now();
+      symbolise(item.profile, options.binaries.plain, item.scenario->name + " / " + item.variant->name);
+      symbolise_seconds.store(std::chrono::duration<double>(Clock::now() - began).count());
+    });
+    const double cost = std::chrono::duration<double>(Clock::now() - item_start).count();
+    overhead = 0.5 * overhead + 0.5 * std::max(kChildStartSeconds, cost - share);
+  }
+  while (!symbolising.empty()) join_oldest();
+  session.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return session;
 }
 
 Binaries sibling_binaries() {

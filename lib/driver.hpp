@@ -11,6 +11,8 @@
 // folder, so a failed run can be read and rerun by hand.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -53,6 +55,34 @@ ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& optio
 // graph under `dir`. A failure is described in the result, never thrown.
 ProfileResult profile_variant(const Scenario& scenario, const Variant& variant, const DriverOptions& options,
                               const std::filesystem::path& dir);
+
+// `lockedges profile`: every variant of `scenarios` profiled in turn, the
+// seconds shared between them so the whole ends close to `seconds`.
+struct SessionOptions {
+  double seconds = 10;
+  int hz = 1000;
+  std::filesystem::path out_dir = "reports";
+  Binaries binaries;
+  // Called as each variant starts: its name, and the session's start and end.
+  std::function<void(const std::string&, std::chrono::steady_clock::time_point,
+                     std::chrono::steady_clock::time_point)>
+      progress;
+  const std::atomic<bool>* cancel = nullptr;  // set (by Ctrl-C): stop early, keep what was collected
+};
+
+struct ProfileSession {
+  struct Item {
+    const Scenario* scenario = nullptr;
+    const Variant* variant = nullptr;
+    ProfileResult profile;
+  };
+  std::vector<Item> items;
+  std::vector<std::string> skipped;  // no time was left for these
+  bool interrupted = false;
+  double wall_seconds = 0;
+};
+
+ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, const SessionOptions& options);
 
 // Exit status for a set of reports: 0 when all are reproduced-and-fixed.
 int exit_status(const std::vector<ScenarioReport>& reports);

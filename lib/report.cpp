@@ -54,7 +54,7 @@ json to_json(const DetectorResult& d) {
           {"logs", d.logs}};
 }
 
-json to_json(const ProfileResult& p) {
+json profile_json(const ProfileResult& p) {
   json top = json::array();
   for (const auto& f : p.top)
     top.push_back({{"name", f.name},
@@ -99,7 +99,7 @@ json to_json(const VariantReport& v) {
             {"timed_out", v.stress.timed_out},
             {"deadlock", v.stress.deadlock},
             {"locks", locks}}},
-          {"profile", to_json(v.profile)},
+          {"profile", profile_json(v.profile)},
           {"interleaving", events},
           {"errors", v.errors}};
 }
@@ -269,6 +269,8 @@ std::string human_count(double value) {
   if (value >= 1e3) return fmt::format("{:.1f}k", value / 1e3);
   return fmt::format("{:.0f}", value);
 }
+
+json to_json(const ProfileResult& p) { return profile_json(p); }
 
 json to_json(const ScenarioReport& r) {
   json variants = json::array();

@@ -110,6 +110,7 @@ struct ScenarioReport {
   std::string report_dir;
 };
 
+nlohmann::json to_json(const ProfileResult& profile);
 nlohmann::json to_json(const ScenarioReport& report);
 nlohmann::json to_json(const std::vector<ScenarioReport>& reports);
 

@@ -21,6 +21,8 @@ constexpr auto kDeadlockPoll = std::chrono::milliseconds(10);
 thread_local int t_index = -1;
 thread_local ThreadLockWaits t_waits;
 void (*g_thread_hook)() = nullptr;  // set before any run thread starts
+std::atomic<bool> g_stop{false};     // set from a signal handler: lock-free by requirement
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 }  // namespace
 
@@ -219,7 +221,10 @@ std::string Run::describe_deadlock() const {
   return text;
 }
 
+void Run::request_stop() { g_stop.store(true, std::memory_order_relaxed); }
+
 bool Run::keep_going(std::uint64_t iteration) const {
+  if (g_stop.load(std::memory_order_relaxed)) return false;
   if (limits_.stress_iterations != 0 && iteration >= limits_.stress_iterations) return false;
   return Clock::now() < deadline_;
 }

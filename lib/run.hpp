@@ -132,9 +132,14 @@ class Run {
   // Stress mode
   // ---------------------------------------------------------------------
 
-  // Run::keep_going — true until the stress bound is reached. Safe to call
-  // from any thread; `iteration` is the caller's own loop counter.
+  // Run::keep_going — true until the stress bound is reached, or a stop was
+  // requested. Safe to call from any thread; `iteration` is the caller's own
+  // loop counter.
   bool keep_going(std::uint64_t iteration = 0) const;
+
+  // Run::request_stop — ends every stress loop early (async-signal-safe: the
+  // worker calls it from its SIGTERM handler).
+  static void request_stop();
 
   // Run::ops / Run::symptom — set by the variant's own thread after its
   // threads have joined (not thread-safe by design: nothing here may

@@ -1,5 +1,6 @@
 #include "worker.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -88,6 +89,9 @@ int run_worker(const WorkerRequest& request) {
       return kWorkerFailed;
     }
   }
+  // A stress run asked to stop (the driver's Ctrl-C) ends its loops and
+  // still writes its result and profile.
+  if (request.mode == Mode::kStress) std::signal(SIGTERM, [](int) { Run::request_stop(); });
   try {
     Run run(request.mode, request.limits);
     // A deadlocked stress run never returns: the watchdog writes what it saw

@@ -16,7 +16,7 @@ bool contains(const std::string& text, const std::string& part) {
 TEST(Cli, HelpListsTheSubcommandsAndScenarios) {
   const auto r = run(bin("lockedges"), {"--help"});
   EXPECT_EQ(r.code(), 0);
-  for (const char* word : {"list", "run", "explain", "deferred-lambda-write", "iteration-during-grow"})
+  for (const char* word : {"list", "run", "explain", "profile", "deferred-lambda-write", "iteration-during-grow"})
     EXPECT_TRUE(contains(r.out, word)) << word;
   EXPECT_FALSE(contains(r.out, "worker")) << "the worker subcommand is internal";
 }

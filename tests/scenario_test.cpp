@@ -186,6 +186,42 @@ TEST(Profile, EveryVariantGetsAProfileAndAFlameGraphSamplingEveryThread) {
   EXPECT_FALSE(report["profile_diff"].empty());
 }
 
+// `lockedges profile`: the seconds are shared between the variants, and each
+// leaves a profile and a flame graph.
+TEST(Profile, TheProfileCommandProfilesEveryVariantOfTheChosenScenario) {
+  ScratchDir dir("profile-command");
+  const auto r = run(bin("lockedges"), {"profile", "--seconds", "3", "deferred-lambda-write", "--out",
+                                        dir.path().string(), "-q"});
+  ASSERT_EQ(r.code(), 0) << r.err << r.out;
+  const json session = json::parse(testing::slurp(dir.path() / "profile.json"));
+  EXPECT_FALSE(session["interrupted"].get<bool>());
+  ASSERT_EQ(session["variants"].size(), 2u);
+  for (const auto& v : session["variants"]) {
+    EXPECT_EQ(v["scenario"], "deferred-lambda-write");
+    EXPECT_TRUE(v["profile"]["ran"].get<bool>()) << v;
+    EXPECT_GT(v["profile"]["samples"].get<long>(), 0) << v;
+    EXPECT_TRUE(std::filesystem::exists(v["profile"]["file"].get<std::string>()));
+    EXPECT_TRUE(std::filesystem::exists(v["profile"]["flame_graph"].get<std::string>()));
+  }
+  EXPECT_NE(r.out.find("deferred-lambda-write/broken"), std::string::npos) << r.out;
+}
+
+// Ctrl-C ends a session early; what was collected is written, exit status 1.
+TEST(Profile, CtrlCEndsTheSessionEarlyAndKeepsWhatWasCollected) {
+  ScratchDir dir("profile-interrupt");
+  const std::string command = bin("lockedges") + " profile --seconds 60 --out " + dir.path().string() +
+                              " -q & pid=$!; sleep 2; kill -INT $pid; wait $pid";
+  const auto r = run("/bin/sh", {"-c", command}, {}, /*timeout=*/50);
+  EXPECT_FALSE(r.outcome.timed_out) << "Ctrl-C did not end the session";
+  EXPECT_EQ(r.code(), 1) << r.err;
+  const json session = json::parse(testing::slurp(dir.path() / "profile.json"));
+  EXPECT_TRUE(session["interrupted"].get<bool>());
+  int ran = 0;
+  for (const auto& v : session["variants"]) ran += v["profile"]["ran"].get<bool>();
+  EXPECT_GE(ran, 1) << "the first variant's profile was lost";
+  EXPECT_LT(ran, static_cast<int>(session["variants"].size())) << "nothing was cut short";
+}
+
 // Without ThreadSanitizer there is nothing to reproduce, and the verdict
 // says so: point the driver's TSan sibling at the plain build.
 TEST(Verdict, WithoutThreadSanitizerTheRaceIsNotReproduced) {

@@ -1,0 +1,166 @@
+// `lockedges profile --seconds N [scenario ...]` — CPU profiles of the
+// stress workloads, broken and fixed, sharing N seconds.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "driver.hpp"
+#include "report.hpp"
+#include "scenario.hpp"
+
+namespace lockedges::cli {
+
+namespace {
+
+struct ProfileOptions {
+  double seconds = 10;
+  int hz = 1000;
+  std::string out = "reports";
+  std::vector<std::string> scenarios;
+};
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+// A one-line progress bar on standard error, redrawn every 100 ms while the
+// session runs; silent when standard error is not a terminal. Hand-written:
+// a dozen lines, and no Debian-packaged C++ library we use draws one.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+  ~ProgressBar() { stop(); }
+
+  void start(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
+    if (!enabled_ || thread_.joinable()) return;
+    thread_ = std::thread([this, from, to] {
+      while (!done_.load()) {
+        draw(from, to);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      std::fputs("\r\033[K", stderr);
+    });
+  }
+  void item(const std::string& name) {
+    std::lock_guard lock(mu_);
+    item_ = name;
+  }
+  void stop() {
+    done_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void draw(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
+    const auto now = std::chrono::steady_clock::now();
+    const double total = std::chrono::duration<double>(to - from).count();
+    const double left = std::max(0.0, std::chrono::duration<double>(to - now).count());
+    const int filled = total > 0 ? static_cast<int>(20 * (1 - left / total)) : 20;
+    std::string name;
+    {
+      std::lock_guard lock(mu_);
+      name = item_;
+    }
+    std::fprintf(stderr, "\r\033[K[%s%s] %4.1f s left  %s", std::string(filled, '#').c_str(),
+                 std::string(20 - filled, '.').c_str(), left, name.c_str());
+    std::fflush(stderr);
+  }
+
+  bool enabled_;
+  std::atomic<bool> done_{false};
+  std::mutex mu_;
+  std::string item_;  // guarded by mu_
+  std::thread thread_;
+};
+
+int profile(const ProfileOptions& o, const Context& context) {
+  std::vector<const Scenario*> chosen;
+  for (const auto& s : Registry::instance().all())
+    if (o.scenarios.empty() || std::find(o.scenarios.begin(), o.scenarios.end(), s.name) != o.scenarios.end())
+      chosen.push_back(&s);
+  SessionOptions options;
+  options.seconds = o.seconds;
+  options.hz = o.hz;
+  options.out_dir = o.out;
+  options.binaries = sibling_binaries();
+  options.cancel = &g_interrupted;
+  if (!std::filesystem::exists(options.binaries.plain)) {
+    spdlog::error("cannot find {}: build it first (make build)", options.binaries.plain);
+    return kExitFailed;
+  }
+  ProgressBar bar(!context.quiet && ::isatty(STDERR_FILENO));
+  options.progress = [&](const std::string& item, auto from, auto to) {
+    bar.item(item);
+    bar.start(from, to);
+  };
+  g_interrupted.store(false);
+  auto* previous = std::signal(SIGINT, on_interrupt);
+  const ProfileSession session = profile_session(chosen, options);
+  std::signal(SIGINT, previous);
+  bar.stop();
+
+  nlohmann::json all = nlohmann::json::array();
+  std::string text;
+  for (const auto& item : session.items) {
+    const ProfileResult& p = item.profile;
+    all.push_back({{"scenario", item.scenario->name}, {"variant", item.variant->name}, {"profile", to_json(p)}});
+    text += fmt::format("{}/{}  ", item.scenario->name, item.variant->name);
+    if (!p.ran || p.samples == 0) {
+      text += (p.error.empty() ? std::string("not run") : p.error) + "\n";
+      continue;
+    }
+    double lock_share = 0;
+    for (const auto& f : p.top) lock_share += f.lock ? f.flat_share : 0;
+    text += fmt::format("{} samples in {:.2f} s, {:.0f}% in lock functions\n", p.samples, p.seconds, 100 * lock_share);
+    for (std::size_t k = 0; k < std::min<std::size_t>(p.top.size(), 5); ++k) {
+      const auto& f = p.top[k];
+      text += fmt::format("    {:5.1f}% flat {:5.1f}% cum  {}{}\n", 100 * f.flat_share, 100 * f.cum_share,
+                          f.name.size() > 90 ? f.name.substr(0, 87) + "..." : f.name, f.lock ? "  [lock]" : "");
+    }
+    text += fmt::format("    profile {}  flame graph {}\n", p.file, p.flame_graph);
+  }
+  for (const auto& skipped : session.skipped) text += skipped + "  skipped: no time left\n";
+  text += fmt::format("{} in {:.2f} s{}\n", session.interrupted ? "interrupted" : "done", session.wall_seconds,
+                      session.interrupted ? " (Ctrl-C): what was collected is kept" : "");
+  std::error_code ec;
+  std::filesystem::create_directories(o.out, ec);
+  std::ofstream(std::filesystem::path(o.out) / "profile.json")
+      << nlohmann::json{{"seconds", o.seconds},
+                        {"hz", o.hz},
+                        {"wall_seconds", session.wall_seconds},
+                        {"interrupted", session.interrupted},
+                        {"skipped", session.skipped},
+                        {"variants", all}}
+             .dump(2)
+      << "\n";
+  std::cout << text;
+  return session.interrupted ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+void setup_profile(CLI::App& app, Context& context) {
+  auto o = std::make_shared<ProfileOptions>();
+  auto* cmd = app.add_subcommand("profile", "CPU profiles (gperftools) of broken and fixed stress workloads");
+  cmd->add_option("scenarios", o->scenarios, "Scenarios to profile (default: all)");
+  cmd->add_option("--seconds", o->seconds, "Total time, shared between every variant profiled")
+      ->check(CLI::Range(0.5, 86400.0))
+      ->capture_default_str();
+  cmd->add_option("--hz", o->hz, "Sampling rate (CPUPROFILE_FREQUENCY)")->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--out", o->out, "Folder for the profiles, flame graphs and profile.json")->capture_default_str();
+  cmd->footer("Ctrl-C ends it early and keeps what was collected (exit status 1).");
+  cmd->callback([o, &context] {
+    context.start_logging();
+    for (const auto& s : o->scenarios) check_scenario(s, /*allow_all=*/false);
+    context.exit_code = profile(*o, context);
+  });
+}
+
+}  // namespace lockedges::cli
