@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 PACKAGES := cmake make g++ libgtest-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev \
             libgoogle-perftools-dev google-perftools libbenchmark-dev graphviz
 
-.PHONY: all build deps run test clean
+.PHONY: all build deps run test bench clean
 
 all: build
 
@@ -30,6 +30,10 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# Google Benchmark; the profiler's sampling rate is read at process start.
+bench: build
+	CPUPROFILE_FREQUENCY=1000 CPUPROFILE_PER_THREAD_TIMERS=1 $(BUILD_DIR)/lockedges_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)
