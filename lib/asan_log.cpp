@@ -54,22 +54,11 @@ std::string diagnosis_for(const std::string& kind) {
   return kind;
 }
 
-std::string key_of(const tsan::Finding& f) {
-  std::string key = f.kind;
-  for (const auto& l : f.locations) key += "|" + l.file + ":" + std::to_string(l.line) + ":" + l.access;
-  return key;
-}
-
 void add(Log& log, tsan::Finding f) {
   ++log.reports;
-  for (auto& g : log.findings)
-    if (key_of(g) == key_of(f)) {
-      ++g.count;
-      return;
-    }
   f.count = 1;
   f.diagnosis = diagnosis_for(f.kind);
-  log.findings.push_back(std::move(f));
+  tsan::merge(log.findings, std::move(f));
 }
 
 }  // namespace

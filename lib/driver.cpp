@@ -67,21 +67,8 @@ std::string tail(const std::string& text, std::size_t lines = 5) {
 }
 
 // Same kind and same locations: the same bug, whichever run found it.
-std::string finding_key(const tsan::Finding& f) {
-  std::string key = f.kind;
-  for (const auto& l : f.locations) key += "|" + l.file + ":" + std::to_string(l.line) + ":" + l.access;
-  return key;
-}
-
 void merge_findings(std::vector<tsan::Finding>& into, std::vector<tsan::Finding> more) {
-  for (auto& f : more) {
-    auto same = std::find_if(into.begin(), into.end(),
-                             [&](const tsan::Finding& g) { return finding_key(g) == finding_key(f); });
-    if (same == into.end())
-      into.push_back(std::move(f));
-    else
-      same->count += f.count;
-  }
+  for (auto& f : more) tsan::merge(into, std::move(f));
 }
 
 std::vector<Event> events_from(const nlohmann::json& result) {

@@ -24,27 +24,10 @@ std::vector<std::string_view> lines_of(std::string_view text) {
   return lines;
 }
 
-// Splits off the next whitespace-separated word.
-std::string_view next_word(std::string_view& s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  const std::size_t end = std::min(s.find(' '), s.size());
-  std::string_view word = s.substr(0, end);
-  s.remove_prefix(end);
-  return word;
-}
-
 bool parse_int(std::string_view word, std::int64_t& out) {
   if (word.empty() || word.find_first_not_of("0123456789") != std::string_view::npos) return false;
   out = std::strtoll(std::string(word).c_str(), nullptr, 10);
   return true;
-}
-
-bool parse_percent(std::string_view word, double& out) {
-  if (word.size() < 2 || word.back() != '%') return false;
-  char* end = nullptr;
-  const std::string number(word.substr(0, word.size() - 1));
-  out = std::strtod(number.c_str(), &end) / 100.0;
-  return end != nullptr && *end == '\0';
 }
 
 std::string escape_xml(std::string_view s) {
@@ -68,31 +51,6 @@ bool is_lock_function(std::string_view name) {
                                 "shared_mutex", "SharedMutex::lock", "sched_yield", "pthread_cond"})
     if (name.find(word) != std::string_view::npos) return true;
   return false;
-}
-
-Text parse_text(std::string_view text) {
-  Text out;
-  for (std::string_view line : lines_of(text)) {
-    if (line.substr(0, 7) == "Total: ") {
-      std::string_view rest = line.substr(7);
-      parse_int(next_word(rest), out.total);
-      continue;
-    }
-    // "      50  40.7%  40.7%       60  48.8% name with spaces"
-    std::string_view rest = line;
-    Function f;
-    double sum = 0;
-    if (!parse_int(next_word(rest), f.flat) || !parse_percent(next_word(rest), f.flat_share) ||
-        !parse_percent(next_word(rest), sum) || !parse_int(next_word(rest), f.cum) ||
-        !parse_percent(next_word(rest), f.cum_share))
-      continue;
-    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    if (rest.empty()) continue;
-    f.name = std::string(rest);
-    f.lock = is_lock_function(f.name);
-    out.functions.push_back(std::move(f));
-  }
-  return out;
 }
 
 std::vector<Stack> parse_collapsed(std::string_view text) {

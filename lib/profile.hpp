@@ -4,7 +4,7 @@
 //
 // The samples come from gperftools' libprofiler in the plain build's
 // children; symbolising them is google-pprof's job (Debian's
-// google-perftools), whose --text and --collapsed output is parsed here.
+// google-perftools), whose --collapsed output is parsed here.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,7 @@
 
 namespace lockedges::profile {
 
-// One row of `google-pprof --text`.
+// One function's share of a profile.
 struct Function {
   std::string name;
   std::int64_t flat = 0;  // samples in the function itself
@@ -25,12 +25,9 @@ struct Function {
 };
 
 struct Text {
-  std::int64_t total = 0;  // "Total: N samples"
+  std::int64_t total = 0;  // samples in all
   std::vector<Function> functions;
 };
-
-// Parses `google-pprof --text` output; never throws.
-Text parse_text(std::string_view text);
 
 // A lock, futex or pthread synchronisation function, by name.
 bool is_lock_function(std::string_view name);

@@ -505,19 +505,23 @@ Log parse(std::string_view text) {
   }
 }
 
+void merge(std::vector<Finding>& into, Finding finding) {
+  const std::string key = key_of(finding);
+  for (Finding& g : into)
+    if (key_of(g) == key) {
+      g.count += finding.count;
+      return;
+    }
+  into.push_back(std::move(finding));
+}
+
 std::vector<Finding> group(const Log& log, const std::function<bool(std::string_view file)>& is_case_file) {
   std::vector<Finding> out;
   try {
-    std::map<std::string, std::size_t> index;
     for (const Warning& w : log.warnings) {
       Finding f = make_finding(w, is_case_file);
-      auto [it, inserted] = index.try_emplace(key_of(f), out.size());
-      if (inserted) {
-        f.count = 1;
-        out.push_back(std::move(f));
-      } else {
-        ++out[it->second].count;
-      }
+      f.count = 1;
+      merge(out, std::move(f));
     }
   } catch (...) {  // bad_alloc: return what was grouped so far
   }

@@ -107,4 +107,10 @@ struct Finding {
 std::vector<Finding> group(const Log& log,
                            const std::function<bool(std::string_view file)>& is_case_file);
 
+// Adds `finding` to `into`: when one there has the same kind and the same
+// file:line for every location, its count grows by finding.count; otherwise
+// `finding` is appended. Shared by every detector's log, and by the driver
+// when it merges the findings of several runs.
+void merge(std::vector<Finding>& into, Finding finding);
+
 }  // namespace lockedges::tsan
