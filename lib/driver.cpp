@@ -116,6 +116,7 @@ class ScenarioRunner {
     report.seed = scenario_.seed;
     report.source = scenario_.source_path();
     report.symptom = scenario_.symptom;
+    report.lesson = scenario_.lesson;
     report.runs = options_.runs;
     report.report_dir = (options_.out_dir / scenario_.name).string();
     for (const auto& variant : scenario_.variants) report.variants.push_back(run_variant(variant));

@@ -15,6 +15,7 @@
 
 #include "profile.hpp"
 #include "run.hpp"
+#include "scenario.hpp"
 #include "shared_mutex.hpp"
 #include "source.hpp"
 #include "tsan_log.hpp"
@@ -97,6 +98,7 @@ struct ScenarioReport {
   std::string seed;
   std::string source;  // "cases/x.cpp"
   std::string symptom;
+  Lesson lesson;  // the case's explanation, for reports that teach
   std::string verdict;
   std::vector<std::string> reasons;  // why the verdict is what it is
   int runs = 0;
