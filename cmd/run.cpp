@@ -22,7 +22,7 @@ struct RunOptions {
   int asan_runs = 1;
   int jobs = 2;
   double stress_seconds = 0.5;
-  double profile_seconds = 0;  // profiling adds google-pprof's symbolising to every variant
+  double profile_seconds = 0.5;  // as long as the stress child: it is the one profiled
   int hz = 1000;
   double timeout = 10;
   std::string tsan_binary;  // hidden: another ThreadSanitizer build to run
@@ -112,7 +112,8 @@ void setup_run(CLI::App& app, Context& context) {
       ->check(CLI::Range(0.01, 3600.0))
       ->capture_default_str();
   cmd->add_option("--profile-seconds", o->profile_seconds,
-                  "CPU profile of each variant's stress workload, in seconds (default 0: none; try 0.25)")
+                  "CPU profile of each variant's stress workload, in seconds (0: none). Up to --stress-seconds, "
+                  "the stress child itself is profiled (for its whole run); longer, a profiled child of its own runs")
       ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
   cmd->add_option("--hz", o->hz, "CPU profile sampling rate (CPUPROFILE_FREQUENCY)")

@@ -14,6 +14,7 @@
 
 #include "asan_log.hpp"
 #include "child.hpp"
+#include "cpu_profile.hpp"
 #include "profile.hpp"
 #include "source.hpp"
 #include "tsan_log.hpp"
@@ -23,17 +24,25 @@ namespace lockedges {
 
 namespace fs = std::filesystem;
 
+// Reads a profile and fills its top functions and flame graph (defined below).
+void symbolise(ProfileResult& p, const std::string& binary, const std::string& title);
+
 namespace {
 
 // TSan's own exit status for "ran, and reported something" (TSAN_OPTIONS
 // exitcode), distinct from every status the worker uses.
 constexpr int kTsanExitCode = 66;
-constexpr int kAsanExitCode = 67;
+constexpr int kAsanExitCode = 67;  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
 constexpr double kStressGraceSeconds = 2.0;
-constexpr const char* kPprof = "/usr/bin/google-pprof";
 constexpr double kChildStartSeconds = 0.03;      // starting a plain child and its profiler
 constexpr double kShortestProfileSeconds = 0.05;  // below this a profile says little: skip
-constexpr std::size_t kSymboliseJobs = 2;         // google-pprof processes at a time  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
+constexpr std::size_t kSymboliseJobs = 2;         // profiles symbolised at a time
+
+// gperftools' settings for a profiled child. Per-thread timers: every worker
+// thread is sampled for its own CPU time.
+std::vector<std::pair<std::string, std::string>> profiler_env(int hz) {
+  return {{"CPUPROFILE_FREQUENCY", std::to_string(hz)}, {"CPUPROFILE_PER_THREAD_TIMERS", "1"}};
+}
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -119,7 +128,20 @@ class ScenarioRunner {
     report.lesson = scenario_.lesson;
     report.runs = options_.runs;
     report.report_dir = (options_.out_dir / scenario_.name).string();
-    for (const auto& variant : scenario_.variants) report.variants.push_back(run_variant(variant));
+    // A stress child's profile is symbolised (addr2line, nm: about 0.2 s)
+    // beside the next variant's children, not before them.
+    report.variants.reserve(scenario_.variants.size());  // the threads keep pointers into it
+    std::vector<std::jthread> symbolising;
+    for (const auto& variant : scenario_.variants) {
+      bool pending = false;
+      report.variants.push_back(run_variant(variant, pending));
+      if (pending)
+        symbolising.emplace_back([this, profile = &report.variants.back().profile,
+                                  title = scenario_.name + " / " + variant.name] {
+          symbolise(*profile, options_.binaries.plain, title);
+        });
+    }
+    symbolising.clear();  // joins
     judge(report);
     report.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -137,7 +159,8 @@ class ScenarioRunner {
            (file.size() == path.size() || file[file.size() - path.size() - 1] == '/');
   }
 
-  VariantReport run_variant(const Variant& variant) {
+  // `pending` is set when the variant's profile still has to be symbolised.
+  VariantReport run_variant(const Variant& variant, bool& pending) {
     VariantReport v;
     v.name = variant.name;
     v.broken = variant.broken;
@@ -175,9 +198,21 @@ class ScenarioRunner {
       if (variant.evidence == Evidence::kDetector ? seen[i].reports > 0 : symptom && seen[i].reports == 0)
         ++v.reproduced_runs;
     }
-    say(variant.name + ": stress for " + seconds_arg(options_.stress_seconds) + " s");
-    stress_run(v, dir);
-    if (options_.profile_seconds > 0) {
+    // A profile no longer than the stress run is taken of the stress child
+    // itself (the profiler's overhead is about 2%, the same for every
+    // variant): no extra process, and the profile shows the run the table
+    // reports. A longer one gets its own child.
+    const bool profile_stress = options_.profile_seconds > 0 && options_.profile_seconds <= options_.stress_seconds;
+    say(variant.name + ": stress for " + seconds_arg(options_.stress_seconds) + " s" +
+        (profile_stress ? ", CPU-profiled" : ""));
+    const bool stress_exited = stress_run(v, dir, profile_stress);
+    if (profile_stress && v.stress.ran) {
+      v.profile.ran = stress_exited && fs::exists(dir / "cpu.prof");
+      v.profile.file = (dir / "cpu.prof").string();
+      v.profile.seconds = v.stress.seconds;
+      if (!v.profile.ran) v.profile.error = "the profiled stress child " + v.stress.outcome;
+      pending = v.profile.ran;
+    } else if (options_.profile_seconds > 0) {
       say(variant.name + ": CPU profile for " + seconds_arg(options_.profile_seconds) + " s");
       v.profile = profile_variant(scenario_, variant, options_, dir);
     }
@@ -325,12 +360,17 @@ class ScenarioRunner {
     return seen;
   }
 
-  void stress_run(VariantReport& v, const fs::path& dir) {
+  // Returns whether the child exited with status 0.
+  bool stress_run(VariantReport& v, const fs::path& dir, bool profiled) {
     ChildSpec spec;
     spec.program = options_.binaries.plain;
     spec.args = {"worker", scenario_.name, v.name, "--mode", "stress",
                  "--seconds", seconds_arg(options_.stress_seconds),
                  "--result", (dir / "stress.json").string()};
+    if (profiled) {
+      spec.args.insert(spec.args.end(), {"--profile", (dir / "cpu.prof").string()});
+      spec.env = profiler_env(options_.profile_hz);
+    }
     spec.stdout_path = (dir / "stress.out").string();
     spec.stderr_path = (dir / "stress.err").string();
     // A stress child stops by itself at --stress-seconds; still running well
@@ -341,7 +381,7 @@ class ScenarioRunner {
     s.outcome = describe(outcome);
     if (!outcome.started) {
       v.errors.push_back(outcome.start_error);
-      return;
+      return false;
     }
     s.ran = true;
     s.signal = outcome.signal;
@@ -350,7 +390,7 @@ class ScenarioRunner {
     if (outcome.exited && outcome.exit_code != 0) {
       v.errors.push_back("stress: worker " + describe(outcome) + ": " +
                          tail(read_file(spec.stderr_path)));
-      return;
+      return false;
     }
     if (const auto result = read_json(dir / "stress.json")) {
       s.seconds = result->value("elapsed_seconds", outcome.wall_seconds);
@@ -360,6 +400,7 @@ class ScenarioRunner {
       s.locks = locks_from(*result);
       s.deadlock = result->value("deadlock", "");
     }
+    return outcome.exited && outcome.exit_code == 0;
   }
 
   void check_ground_truth(ScenarioReport& report) const {
@@ -491,8 +532,7 @@ ProfileResult run_profiled(const Scenario& scenario, const Variant& variant, con
   spec.program = binaries.plain;
   spec.args = {"worker", scenario.name, variant.name, "--mode", "stress", "--seconds", seconds_arg(seconds),
                "--profile", p.file, "--result", (dir / "profile.json").string()};
-  // Per-thread timers: every worker thread is sampled for its own CPU time.
-  spec.env = {{"CPUPROFILE_FREQUENCY", std::to_string(hz)}, {"CPUPROFILE_PER_THREAD_TIMERS", "1"}};
+  spec.env = profiler_env(hz);
   spec.stdout_path = (dir / "profile.out").string();
   spec.stderr_path = (dir / "profile.err").string();
   spec.timeout_seconds = seconds + kStressGraceSeconds;
@@ -509,25 +549,20 @@ ProfileResult run_profiled(const Scenario& scenario, const Variant& variant, con
 
 void symbolise(ProfileResult& p, const std::string& binary, const std::string& title) {
   if (!p.ran) return;
-  // Symbolising is google-pprof's job; its collapsed stacks give the table
-  // and the flame graph at once.
   const fs::path dir = fs::path(p.file).parent_path();
-  ChildSpec pprof;
-  pprof.program = kPprof;
-  pprof.args = {"--collapsed", binary, p.file};
-  pprof.stdout_path = (dir / "cpu.collapsed").string();
-  pprof.stderr_path = (dir / "pprof.err").string();
-  pprof.timeout_seconds = 30;
-  const ChildOutcome symbolised = run_child(pprof);
-  if (!symbolised.started) {
-    p.error = std::string(kPprof) + " did not start (Debian package google-perftools): " + symbolised.start_error;
+  std::string error;
+  const auto raw = profile::read_cpu_profile(read_file(p.file), error);
+  if (!raw) {
+    p.error = p.file + ": " + error;
     return;
   }
-  if (!symbolised.exited || symbolised.exit_code != 0) {
-    p.error = "google-pprof " + describe(symbolised) + ": " + tail(read_file(pprof.stderr_path));
+  const auto stacks = profile::symbolize(*raw, binary, error);
+  if (!error.empty()) {
+    p.error = "symbolising " + p.file + ": " + error;
     return;
   }
-  const auto stacks = profile::parse_collapsed(read_file(pprof.stdout_path));
+  // The collapsed stacks stay beside the profile, for flame graph tools.
+  std::ofstream(dir / "cpu.collapsed") << profile::collapsed_text(stacks);
   const profile::Text text = profile::summarize(stacks);
   p.samples = text.total;
   p.top.assign(text.functions.begin(),
@@ -555,8 +590,8 @@ ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, co
     for (const auto& v : s->variants) session.items.push_back({s, &v, {}});
   // Each child gets an equal share of what is left, less what an item costs
   // beyond its share (measured as we go) and the last symbolising. Profiles
-  // are symbolised by google-pprof beside the next children, two at a time.
-  std::atomic<double> symbolise_seconds{0.7};
+  // are symbolised beside the next children, two at a time.
+  std::atomic<double> symbolise_seconds{0.3};
   double overhead = kChildStartSeconds;
   std::deque<std::thread> symbolising;
   auto join_oldest = [&] {

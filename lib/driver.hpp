@@ -37,7 +37,9 @@ struct DriverOptions {
   int asan_runs = 1;             // of those runs, how many also run in the ASan + UBSan build
   int jobs = 2;                  // forced-schedule children at a time
   double stress_seconds = 0.5;   // how long each stress child runs
-  double profile_seconds = 0;    // how long each profiled child runs (0: no profile)
+  // CPU profile per variant (0: none). Up to stress_seconds, the stress
+  // child itself is profiled; longer, a profiled child of its own runs.
+  double profile_seconds = 0.5;
   int profile_hz = 1000;         // CPUPROFILE_FREQUENCY
   double timeout_seconds = 10;   // the watchdog's limit per child
   std::filesystem::path out_dir = "reports";

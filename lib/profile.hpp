@@ -1,10 +1,8 @@
-// lockedges — CPU profiles: what google-pprof says about a profile file, the
-// difference between two profiles, and a flame graph drawn from collapsed
-// stacks.
+// lockedges — CPU profiles as collapsed stacks: flat and cumulative shares,
+// the difference between two profiles, and a flame graph.
 //
 // The samples come from gperftools' libprofiler in the plain build's
-// children; symbolising them is google-pprof's job (Debian's
-// google-perftools), whose --collapsed output is parsed here.
+// children; cpu_profile.hpp reads and symbolises them into stacks.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +30,8 @@ struct Text {
 // A lock, futex or pthread synchronisation function, by name.
 bool is_lock_function(std::string_view name);
 
-// One line of `google-pprof --collapsed`: frames root first, and a count.
+// One sampled stack: frames root first, and how many samples it got (one
+// line of `google-pprof --collapsed`).
 struct Stack {
   std::vector<std::string> frames;
   std::int64_t count = 0;
@@ -40,9 +39,8 @@ struct Stack {
 
 std::vector<Stack> parse_collapsed(std::string_view text);
 
-// Flat and cumulative samples per function, from collapsed stacks (one
-// google-pprof call then gives both the table and the flame graph), sorted by
-// flat samples.
+// Flat and cumulative samples per function, from collapsed stacks (the same
+// stacks then give the flame graph), sorted by flat samples.
 Text summarize(const std::vector<Stack>& stacks);
 
 // A function whose flat share moved between two profiles.

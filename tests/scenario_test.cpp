@@ -186,6 +186,29 @@ TEST(Profile, EveryVariantGetsAProfileAndAFlameGraphSamplingEveryThread) {
   EXPECT_FALSE(report["profile_diff"].empty());
 }
 
+// By default `run` profiles each variant's stress child itself, and its own
+// symbolising agrees with google-pprof on the same file: the same sample
+// count, and both threads' functions named.
+TEST(Profile, RunProfilesTheStressChildByDefaultAndAgreesWithGooglePprof) {
+  ScratchDir dir("profile-default");
+  const auto r = run(bin("lockedges"), {"run", "deferred-lambda-write", "--runs", "1", "--format", "json", "--out",
+                                        dir.path().string(), "-q"});
+  ASSERT_EQ(r.code(), 0) << r.err;
+  const json report = json::parse(r.out);
+  const json& broken = report["variants"][0];
+  ASSERT_TRUE(broken["profile"]["ran"].get<bool>()) << broken["profile"]["error"];
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "deferred-lambda-write" / "broken" / "profile.json"))
+      << "no separate profiled child";
+  const auto text = run("/usr/bin/google-pprof", {"--text", bin("lockedges"), broken["profile"]["file"].get<std::string>()});
+  ASSERT_EQ(text.code(), 0) << text.err;
+  const auto total = text.out.find("Total: ");
+  ASSERT_NE(total, std::string::npos) << text.out;
+  EXPECT_EQ(std::stol(text.out.substr(total + 7)), broken["profile"]["samples"].get<long>());
+  const std::string stacks = testing::slurp(dir.path() / "deferred-lambda-write" / "broken" / "cpu.collapsed");
+  for (const char* function : {"bump_broken", "read_visits", "lockedges::Run::threads"})
+    EXPECT_NE(stacks.find(function), std::string::npos) << function;
+}
+
 // `lockedges profile`: the seconds are shared between the variants, and each
 // leaves a profile and a flame graph.
 TEST(Profile, TheProfileCommandProfilesEveryVariantOfTheChosenScenario) {
