@@ -29,10 +29,7 @@ void symbolise(ProfileResult& p, const std::string& binary, const std::string& t
 
 namespace {
 
-// TSan's own exit status for "ran, and reported something" (TSAN_OPTIONS
-// exitcode), distinct from every status the worker uses.
-constexpr int kTsanExitCode = 66;
-constexpr int kAsanExitCode = 67;  // the same for AddressSanitizer (ASAN_OPTIONS exitcode)
+constexpr int kAsanExitCode = 67;  // as kTsanExitCode, for AddressSanitizer (ASAN_OPTIONS exitcode)
 constexpr double kStressGraceSeconds = 2.0;
 constexpr double kChildStartSeconds = 0.03;      // starting a plain child and its profiler
 constexpr double kShortestProfileSeconds = 0.05;  // below this a profile says little: skip
@@ -252,9 +249,7 @@ class ScenarioRunner {
     spec.args = {"worker", scenario_.name, v.name, "--mode", "forced", "--result",
                  (dir / (job.tag + ".json")).string()};
     if (tsan)
-      spec.env = {{"TSAN_OPTIONS", "log_path=" + job.log_base.string() + " exitcode=" +
-                                       std::to_string(kTsanExitCode) +
-                                       " halt_on_error=0 second_deadlock_stack=1 history_size=7"}};
+      spec.env = {{"TSAN_OPTIONS", tsan_options(job.log_base.string(), /*halt_on_error=*/false)}};
     else
       spec.env = {{"ASAN_OPTIONS", "log_path=" + job.log_base.string() + " exitcode=" +
                                        std::to_string(kAsanExitCode) +
@@ -629,6 +624,13 @@ ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, co
   while (!symbolising.empty()) join_oldest();
   session.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return session;
+}
+
+std::string tsan_options(const std::string& log_base, bool halt_on_error) {
+  // history_size=7: with less, the earlier access of a rehash race is
+  // "[failed to restore the stack]" and lands on no line.
+  return "log_path=" + log_base + " exitcode=" + std::to_string(kTsanExitCode) +
+         " halt_on_error=" + (halt_on_error ? "1" : "0") + " second_deadlock_stack=1 history_size=7";
 }
 
 Binaries sibling_binaries() {

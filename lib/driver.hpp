@@ -32,6 +32,14 @@ struct Binaries {
 // `lockedges-asan` in the same directory.
 Binaries sibling_binaries();
 
+// TSan's own exit status for "ran, and reported something" (TSAN_OPTIONS
+// exitcode), distinct from every status the worker uses.
+inline constexpr int kTsanExitCode = 66;
+
+// TSAN_OPTIONS for a ThreadSanitizer child: its log files start with
+// `log_base`, and it exits with its own status when it reported.
+std::string tsan_options(const std::string& log_base, bool halt_on_error);
+
 struct DriverOptions {
   int runs = 3;                  // forced-schedule ThreadSanitizer children per variant
   int asan_runs = 1;             // of those runs, how many also run in the ASan + UBSan build

@@ -1,5 +1,6 @@
 #include "worker.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -104,6 +105,12 @@ int run_worker(const WorkerRequest& request) {
       std::cerr << "lockedges worker: deadlock: " << description << '\n';
       std::_Exit(written ? 0 : kWorkerFailed);
     });
+    if (request.mark_start) {
+      // CLOCK_MONOTONIC is the whole machine's clock: the parent measures
+      // from here (after start-up) to the moment it sees the child end.
+      const auto now = std::chrono::steady_clock::now().time_since_epoch();
+      std::cerr << kStartMark << std::chrono::duration_cast<std::chrono::nanoseconds>(now).count() << std::endl;
+    }
     if (request.mode == Mode::kForced)
       variant->forced(run);
     else

@@ -21,7 +21,11 @@ struct WorkerRequest {
   Limits limits;
   std::string result_path;  // where the JSON result goes; "-" for standard output
   std::string profile_path; // stress mode: write a gperftools CPU profile here ("" = none)
+  bool mark_start = false;  // write "start_ns <CLOCK_MONOTONIC ns>" to stderr as the variant starts
 };
+
+// The line a worker writes with WorkerRequest::mark_start.
+inline constexpr const char* kStartMark = "start_ns ";
 
 // Exit status of a worker: 0 when the variant ran to the end (whatever it
 // found), kWorkerUsageError for an unknown scenario or variant,
