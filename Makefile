@@ -3,7 +3,8 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 # Debian packages the build needs. `make deps` installs the missing ones (as root) or prints the command.
 PACKAGES := cmake make g++ libgtest-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev \
-            libgoogle-perftools-dev google-perftools libbenchmark-dev graphviz
+            libgoogle-perftools-dev google-perftools libbenchmark-dev graphviz \
+            libpugixml-dev python3-jsonschema libxml2-utils
 
 .PHONY: all build deps run test bench clean
 

@@ -1,12 +1,15 @@
 // `lockedges run <scenario>|all` — reproduce, detect, fix, compare.
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "commands.hpp"
 #include "driver.hpp"
+#include "junit.hpp"
 #include "report.hpp"
 #include "scenario.hpp"
 
@@ -18,6 +21,7 @@ struct RunOptions {
   std::string scenario;
   std::string format = "text";
   std::string out = "reports";
+  std::string junit;  // a JUnit XML file for CI, when asked for
   int runs = 3;
   int asan_runs = 1;
   int jobs = 2;
@@ -77,13 +81,23 @@ int run(const RunOptions& o) {
   else
     spdlog::info("reports: {} and {}", md_path.string(), json_path.string());
 
+  int status = exit_status(reports);
+  if (!o.junit.empty()) {
+    if (write_file(o.junit, render_junit(reports))) {
+      spdlog::info("JUnit XML: {}", o.junit);
+    } else {
+      spdlog::error("cannot write the JUnit XML file {}: {}", o.junit, std::strerror(errno));
+      status = kExitFailed;
+    }
+  }
+
   if (o.format == "json")
     std::cout << (reports.size() == 1 ? to_json(reports.front()).dump(2) + "\n" : json);
   else if (o.format == "md")
     std::cout << markdown;
   else
     std::cout << render_text(reports);
-  return exit_status(reports);
+  return status;
 }
 
 }  // namespace
@@ -98,6 +112,9 @@ void setup_run(CLI::App& app, Context& context) {
       ->capture_default_str();
   cmd->add_option("--out", o->out, "Report folder: report.md, report.json and every child's logs")
       ->capture_default_str();
+  cmd->add_option("--junit", o->junit,
+                  "Also write JUnit XML to this file: a test suite per scenario, a test case per expectation")
+      ->type_name("FILE");
   cmd->add_option("--runs", o->runs, "Forced-schedule runs per variant, each its own TSan child")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();

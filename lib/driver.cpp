@@ -158,6 +158,7 @@ class ScenarioRunner {
 
   // `pending` is set when the variant's profile still has to be symbolised.
   VariantReport run_variant(const Variant& variant, bool& pending) {
+    const auto start = std::chrono::steady_clock::now();
     VariantReport v;
     v.name = variant.name;
     v.broken = variant.broken;
@@ -213,6 +214,7 @@ class ScenarioRunner {
       say(variant.name + ": CPU profile for " + seconds_arg(options_.profile_seconds) + " s");
       v.profile = profile_variant(scenario_, variant, options_, dir);
     }
+    v.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return v;
   }
 
@@ -466,29 +468,10 @@ class ScenarioRunner {
         report.reproduced_runs =
             first_broken ? v.reproduced_runs : std::min(report.reproduced_runs, v.reproduced_runs);
         first_broken = false;
-        const std::string how =
-            v.evidence == "symptom"
-                ? fmt::format("{}: {} showed in {} of {} forced runs with every detector clean", v.name,
-                              scenario_.symptom, v.reproduced_runs, v.tsan.runs)
-                : fmt::format("{}: a detector reported in {} of {} forced runs", v.name, v.reproduced_runs,
-                              v.tsan.runs);
-        (v.reproduced_runs < v.tsan.runs ? not_reproduced : shown).push_back(how);
+        (reproduced_every_run(v) ? shown : not_reproduced).push_back(reproduction(v, scenario_.symptom));
       } else {
-        for (const auto* d : {&v.tsan, &v.asan})
-          if (d->warnings > 0)
-            fix_failed.push_back(fmt::format("{}: {} {} reports", v.name, d->warnings,
-                                             d == &v.tsan ? "ThreadSanitizer" : "AddressSanitizer/UBSan"));
-        if (v.tsan.schedule_completed_runs < v.tsan.runs)
-          fix_failed.push_back(fmt::format("{}: a schedule point timed out ({} runs)", v.name,
-                                           v.tsan.runs - v.tsan.schedule_completed_runs));
-        for (const auto* symptoms : {&v.forced_symptoms, &v.stress.symptoms})
-          for (const auto& [name, count] : *symptoms)
-            if (count != 0)
-              fix_failed.push_back(fmt::format("{}: {} = {} ({})", v.name, name, count,
-                                               symptoms == &v.stress.symptoms ? "stress" : "forced"));
-        if (v.stress.signal != 0 || v.stress.timed_out || !v.stress.deadlock.empty())
-          fix_failed.push_back(v.name + ": stress child " +
-                               (v.stress.deadlock.empty() ? v.stress.outcome : "deadlocked: " + v.stress.deadlock));
+        const auto problems = fix_problems(v);
+        fix_failed.insert(fix_failed.end(), problems.begin(), problems.end());
       }
     }
     check_ground_truth(report);
@@ -642,6 +625,36 @@ Binaries sibling_binaries() {
 
 ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options) {
   return ScenarioRunner(scenario, options).run();
+}
+
+bool reproduced_every_run(const VariantReport& broken) { return broken.reproduced_runs >= broken.tsan.runs; }
+
+std::string reproduction(const VariantReport& broken, const std::string& symptom) {
+  return broken.evidence == "symptom"
+             ? fmt::format("{}: {} showed in {} of {} forced runs with every detector clean", broken.name, symptom,
+                           broken.reproduced_runs, broken.tsan.runs)
+             : fmt::format("{}: a detector reported in {} of {} forced runs", broken.name, broken.reproduced_runs,
+                           broken.tsan.runs);
+}
+
+std::vector<std::string> fix_problems(const VariantReport& v) {
+  std::vector<std::string> problems;
+  for (const auto* d : {&v.tsan, &v.asan})
+    if (d->warnings > 0)
+      problems.push_back(fmt::format("{}: {} {} reports", v.name, d->warnings,
+                                     d == &v.tsan ? "ThreadSanitizer" : "AddressSanitizer/UBSan"));
+  if (v.tsan.schedule_completed_runs < v.tsan.runs)
+    problems.push_back(fmt::format("{}: a schedule point timed out ({} runs)", v.name,
+                                   v.tsan.runs - v.tsan.schedule_completed_runs));
+  for (const auto* symptoms : {&v.forced_symptoms, &v.stress.symptoms})
+    for (const auto& [name, count] : *symptoms)
+      if (count != 0)
+        problems.push_back(fmt::format("{}: {} = {} ({})", v.name, name, count,
+                                       symptoms == &v.stress.symptoms ? "stress" : "forced"));
+  if (v.stress.signal != 0 || v.stress.timed_out || !v.stress.deadlock.empty())
+    problems.push_back(v.name + ": stress child " +
+                       (v.stress.deadlock.empty() ? v.stress.outcome : "deadlocked: " + v.stress.deadlock));
+  return problems;
 }
 
 int exit_status(const std::vector<ScenarioReport>& reports) {

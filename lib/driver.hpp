@@ -94,6 +94,16 @@ struct ProfileSession {
 
 ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, const SessionOptions& options);
 
+// The driver's judgement of one variant, shared with the reports that show
+// it per variant (JUnit). reproduced_every_run: a broken variant showed its
+// bug in every forced run; reproduction says how, as "broken: a detector
+// reported in 3 of 3 forced runs". fix_problems: what keeps a fix from being
+// clean (reports, a timed-out schedule point, a symptom, a crash, hang or
+// deadlock), one "fixed: ..." sentence each; empty when it is clean.
+bool reproduced_every_run(const VariantReport& broken);
+std::string reproduction(const VariantReport& broken, const std::string& symptom);
+std::vector<std::string> fix_problems(const VariantReport& fixed);
+
 // Exit status for a set of reports: 0 when all are reproduced-and-fixed.
 int exit_status(const std::vector<ScenarioReport>& reports);
 

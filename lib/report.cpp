@@ -101,7 +101,8 @@ json to_json(const VariantReport& v) {
             {"locks", locks}}},
           {"profile", profile_json(v.profile)},
           {"interleaving", events},
-          {"errors", v.errors}};
+          {"errors", v.errors},
+          {"wall_seconds", v.wall_seconds}};
 }
 
 std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes) {

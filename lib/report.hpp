@@ -77,6 +77,7 @@ struct VariantReport {
   std::vector<Event> interleaving;        // recorded in the first forced run
   std::vector<std::string> thread_names;  // Event::thread indexes this
   std::vector<std::string> errors;        // tool errors: the run says nothing about the code
+  double wall_seconds = 0;                // every child of this variant, start to finish
 };
 
 struct GroundTruth {

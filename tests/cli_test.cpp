@@ -24,7 +24,7 @@ TEST(Cli, HelpListsTheSubcommandsAndScenarios) {
 TEST(Cli, RunHelpNamesEveryOption) {
   const auto r = run(bin("lockedges"), {"run", "--help"});
   EXPECT_EQ(r.code(), 0);
-  for (const char* option : {"--format", "--out", "--runs", "--stress-seconds", "--timeout"})
+  for (const char* option : {"--format", "--out", "--junit", "--runs", "--stress-seconds", "--timeout"})
     EXPECT_TRUE(contains(r.out, option)) << option;
 }
 

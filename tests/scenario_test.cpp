@@ -80,7 +80,8 @@ TEST_P(EveryScenario, ForcedScheduleReproducesEveryRunOnTheTaggedLinesAndTheFixI
 TEST_P(EveryScenario, TheDriverIsCleanUnderThreadSanitizer) {
   ScratchDir dir("driver-tsan-" + GetParam());
   const auto r = run(bin("lockedges-tsan"),
-                     {"run", GetParam(), "--runs", "1", "--stress-seconds", "0.2", "--out", dir.path().string()},
+                     {"run", GetParam(), "--runs", "1", "--stress-seconds", "0.2", "--out", dir.path().string(),
+                      "--junit", (dir.path() / "junit.xml").string()},
                      {{"TSAN_OPTIONS", "halt_on_error=1 exitcode=66"}});
   EXPECT_EQ(r.code(), 0) << r.err;
   EXPECT_EQ(r.err.find("WARNING: ThreadSanitizer"), std::string::npos) << r.err;
@@ -90,7 +91,8 @@ TEST_P(EveryScenario, TheDriverIsCleanUnderThreadSanitizer) {
 TEST_P(EveryScenario, TheDriverIsCleanUnderAddressSanitizerAndUBSan) {
   ScratchDir dir("driver-asan-" + GetParam());
   const auto r = run(bin("lockedges-asan"),
-                     {"run", GetParam(), "--runs", "1", "--stress-seconds", "0.2", "--out", dir.path().string()},
+                     {"run", GetParam(), "--runs", "1", "--stress-seconds", "0.2", "--out", dir.path().string(),
+                      "--junit", (dir.path() / "junit.xml").string()},
                      {{"ASAN_OPTIONS", "halt_on_error=1 detect_leaks=1"}, {"UBSAN_OPTIONS", "halt_on_error=1"}});
   EXPECT_EQ(r.code(), 0) << r.err;
   EXPECT_EQ(r.err.find("ERROR: AddressSanitizer"), std::string::npos) << r.err;
