@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 # Debian packages the build needs. `make deps` installs the missing ones (as root) or prints the command.
 PACKAGES := cmake make g++ libgtest-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev \
             libgoogle-perftools-dev google-perftools libbenchmark-dev graphviz \
-            libpugixml-dev python3-jsonschema libxml2-utils
+            libpugixml-dev python3-jsonschema libxml2-utils libcuckoo-dev libtbb-dev binutils
 
 .PHONY: all build deps run test bench clean
 
@@ -32,9 +32,12 @@ run: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# Google Benchmark; the profiler's sampling rate is read at process start.
+# `lockedges bench`: every benchmark group, tables on stdout, bench.json and
+# bench.md under reports/. Google Benchmark's options go in BENCH_ARGS, e.g.
+# make bench BENCH_ARGS="coarse-lock --benchmark_repetitions=3". The profiler
+# group samples at the rate gperftools reads when the process starts.
 bench: build
-	CPUPROFILE_FREQUENCY=1000 CPUPROFILE_PER_THREAD_TIMERS=1 $(BUILD_DIR)/lockedges_bench $(BENCH_ARGS)
+	CPUPROFILE_FREQUENCY=1000 CPUPROFILE_PER_THREAD_TIMERS=1 $(BUILD_DIR)/lockedges bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -15,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "bench.hpp"
 #include "run.hpp"
 #include "scenario.hpp"
 #include "scope_exit.hpp"
@@ -166,5 +167,38 @@ const lockedges::Registration kRegistration{{
              .stress = stress<bump_fixed>},
         },
 }};
+
+// ===========================================================================
+// Benchmarks (`lockedges bench`, lib/bench.hpp): outside the lesson.
+// ===========================================================================
+
+// `fixes` group — the stress workload's mix, on every thread: operations
+// i % 3 == 0 and 1 bump the one counter, visits; i % 3 == 2 reads it (two
+// bumps per read, as the stress run's two writers and one reader). Every
+// thread works on the same key, so from two threads on every operation
+// contends for counters.mu_.
+template <void (*Bump)(Run&, Counters&)>
+class Bench final : public lockedges::BenchFixture {
+ public:
+  explicit Bench(int /*threads*/) { c_.map[kKey] = 0; }
+
+  std::uint64_t op(int /*thread*/, std::uint64_t i) override {
+    if (i % 3 == 2) return static_cast<std::uint64_t>(read_visits(run_, c_));
+    Bump(run_, c_);
+    return i;
+  }
+
+ private:
+  Counters c_;
+};
+
+const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
+    .scenario = "deferred-lambda-write",
+    .op = "a bump of the one counter, or a read of it: two bumps per read, every thread on the same key",
+    .variants = {{.variant = "broken",
+                  .make = lockedges::bench_factory<Bench<bump_broken>>(),
+                  .note = "its unlocked deferred write races only on the value of a key that is always there (no "
+                          "insert, no rehash): counts go wrong, memory does not, so it runs at every thread count"},
+                 {.variant = "fixed", .make = lockedges::bench_factory<Bench<bump_fixed>>()}}}};
 
 }  // namespace

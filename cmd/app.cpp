@@ -18,7 +18,7 @@ namespace lockedges::cli {
 
 namespace {
 
-const std::vector<std::string> kCommands{"list", "run", "explain", "profile"};
+const std::vector<std::string> kCommands{"list", "run", "explain", "profile", "bench"};
 
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   setup_run(app, context);
   setup_explain(app, context);
   setup_profile(app, context);
+  setup_bench(app, context);
   setup_worker(app, context);
 
   // A first word that is neither a command nor a scenario: say what is valid.

@@ -29,6 +29,7 @@ void setup_list(CLI::App& app, Context& context);
 void setup_run(CLI::App& app, Context& context);
 void setup_explain(CLI::App& app, Context& context);
 void setup_profile(CLI::App& app, Context& context);
+void setup_bench(CLI::App& app, Context& context);  // bench.cpp (plain build), bench_none.cpp (sanitizers)
 void setup_worker(CLI::App& app, Context& context);
 
 // Thrown by a callback for a usage error it finds itself (an unknown

@@ -1,0 +1,108 @@
+// `lockedges bench [scenario ...]` — Google Benchmark: what each fix costs
+// or saves, and a case's stores against concurrent-map libraries.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "bench_runner.hpp"
+#include "commands.hpp"
+#include "suggest.hpp"
+
+namespace lockedges::cli {
+
+namespace {
+
+struct BenchCliOptions {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> groups;
+  std::vector<int> threads;
+  std::string out = "reports";
+};
+
+void check_group(const std::string& name) {
+  const auto names = BenchGroups::instance().names();
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  std::string message = "unknown benchmark group '" + name + "'";
+  if (auto guess = closest(name, names)) message += "; did you mean '" + *guess + "'?";
+  std::string valid;
+  for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
+  throw UsageError(message + " Valid: " + valid + ".");
+}
+
+// Everything CLI11 did not know: only Google Benchmark's own options pass,
+// and not the output ones, which --out decides.
+std::vector<std::string> benchmark_args(const std::vector<std::string>& extras) {
+  for (const auto& a : extras) {
+    if (a.rfind("--benchmark_out", 0) == 0)
+      throw UsageError("'" + a + "': bench writes Google Benchmark's JSON to DIR/bench.json; choose DIR with --out");
+    if (a.rfind("--benchmark_", 0) != 0)
+      throw UsageError("unknown option '" + a + "' for bench (it passes only --benchmark_* options on, written "
+                       "--benchmark_name=value)");
+  }
+  return extras;
+}
+
+int bench(const BenchCliOptions& o, const std::vector<std::string>& extras) {
+  BenchOptions options;
+  if (std::find(o.scenarios.begin(), o.scenarios.end(), "all") == o.scenarios.end()) options.scenarios = o.scenarios;
+  options.groups = o.groups;
+  options.threads = o.threads;
+  std::sort(options.threads.begin(), options.threads.end());
+  options.threads.erase(std::unique(options.threads.begin(), options.threads.end()), options.threads.end());
+  options.out_dir = o.out;
+  options.benchmark_args = extras;
+  const BenchOutcome outcome = run_bench(options);
+  if (outcome.exit_code == kExitUsage) throw UsageError(outcome.error);
+  std::cout << outcome.text << std::flush;
+  if (outcome.exit_code != kExitOk) {
+    spdlog::error("{}", outcome.error);
+    return outcome.exit_code;
+  }
+  if (!outcome.text.empty()) spdlog::info("tables: {}; Google Benchmark's JSON: {}", outcome.markdown.string(),
+                                          outcome.json.string());
+  return kExitOk;
+}
+
+}  // namespace
+
+void setup_bench(CLI::App& app, Context& context) {
+  auto o = std::make_shared<BenchCliOptions>();
+  auto* cmd = app.add_subcommand(
+      "bench", "Benchmark each fix against its broken variant, and stores against concurrent-map libraries");
+  cmd->add_option("scenarios", o->scenarios, "Scenarios to benchmark (default: all)");
+  cmd->add_option("--out", o->out, "Folder for bench.json (Google Benchmark's JSON) and bench.md (the tables)")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads,
+                  "Thread counts, comma-separated (default: 1, 2 and this machine's core count)")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 1024));
+  std::string groups;
+  for (const auto& g : BenchGroups::instance().all()) groups += "\n  " + g.name + ": " + g.summary;
+  cmd->add_option("--groups", o->groups, "Benchmark groups to run, comma-separated (default: all):" + groups)
+      ->delimiter(',');
+  // Google Benchmark's own options (--benchmark_filter=REGEX,
+  // --benchmark_min_time=SECONDS, --benchmark_repetitions=N, ...) are
+  // collected as extras and passed on.
+  // Unknown options stay with bench instead of falling through to the main
+  // app, so the global flags are repeated here.
+  cmd->allow_extras();
+  cmd->fallthrough(false);
+  cmd->add_flag("-v,--verbose", context.verbose, "Say more on standard error");
+  cmd->add_flag("-q,--quiet", context.quiet, "Say only warnings and errors on standard error");
+  cmd->footer(
+      "Google Benchmark's options pass through, written --benchmark_name=value: --benchmark_filter=REGEX,\n"
+      "--benchmark_min_time=SECONDS, --benchmark_repetitions=N, --benchmark_list_tests=true, ...\n"
+      "Benchmarks are named GROUP/TABLE/ROW, e.g. fixes/coarse-lock/broken or stores/coarse-lock.read-mostly/fixed.\n"
+      "Tables: throughput (operations per second, real time, all threads together) and its ratio to the\n"
+      "table's broken row at the same thread count, from the same run.\n"
+      "Exit status: 0 when the benchmarks ran, 1 when one could not, 2 for a usage error.");
+  cmd->callback([o, cmd, &context] {
+    context.start_logging();
+    for (const auto& s : o->scenarios) check_scenario(s, /*allow_all=*/true);
+    for (const auto& g : o->groups) check_group(g);
+    context.exit_code = bench(*o, benchmark_args(cmd->remaining()));
+  });
+}
+
+}  // namespace lockedges::cli
