@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 # Debian packages the build needs. `make deps` installs the missing ones (as root) or prints the command.
 PACKAGES := cmake make g++ libgtest-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev \
-            libgoogle-perftools-dev google-perftools libbenchmark-dev graphviz
+            libgoogle-perftools-dev google-perftools libbenchmark-dev graphviz chromium python3
 
 .PHONY: all build deps run test bench clean
 
