@@ -61,6 +61,9 @@ section.scenario.warn { border-top-color: #efc77d; }
 section.scenario.bad { border-top-color: #eb9d97; }
 .title { font-size: 1.2rem; margin: .3em 0; }
 ul.reasons { margin: .3em 0 0; padding-left: 1.2em; color: var(--muted); }
+table.matrix { table-layout: fixed; }
+table.matrix thead th:first-child { width: 15em; }
+table.matrix tbody th { white-space: normal; }
 td.ok { color: var(--ok); }
 td.hit { background: var(--warn-bg); }
 td.bad { background: var(--bad-bg); color: var(--bad); font-weight: 700; }
@@ -155,9 +158,9 @@ std::string duration_text(std::int64_t ns) {
 // A table from rows whose first row is the header; `cell` may return the
 // cell's HTML attributes (a class) for each body cell.
 template <typename CellClass>
-std::string html_table(const Rows& rows, CellClass cell_class) {
+std::string html_table(const Rows& rows, CellClass cell_class, std::string_view table_class) {
   if (rows.empty()) return "";
-  std::string out = "<table>\n<thead><tr>";
+  std::string out = fmt::format("<table class=\"{}\">\n<thead><tr>", table_class);
   for (const auto& h : rows.front()) out += "<th>" + html_escape(h) + "</th>";
   out += "</tr></thead>\n<tbody>\n";
   for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -379,19 +382,19 @@ namespace {
 
 std::string summary_table(const std::vector<ScenarioReport>& reports) {
   const Rows rows = summary_rows(reports);
+  // An arrow that cannot break in two where the column wraps.
+  auto arrows = [](std::string text) {
+    for (auto at = text.find(" -> "); at != std::string::npos; at = text.find(" -> ", at))
+      text.replace(at, 4, " \u2192 ");
+    return text;
+  };
   std::string out = "<table class=\"summary\">\n<thead><tr>";
-  for (const auto& h : rows.front()) out += "<th>" + html_escape(h) + "</th>";
+  for (const auto& h : rows.front()) out += "<th>" + html_escape(arrows(h)) + "</th>";
   out += "</tr></thead>\n<tbody>\n";
   for (std::size_t i = 0; i < reports.size(); ++i) {
     const auto& row = rows[i + 1];
     out += fmt::format("<tr><th><a href=\"#{0}\">{0}</a></th><td>{1}</td>", html_escape(reports[i].scenario),
                        verdict_badge(reports[i].verdict));
-    // An arrow that cannot break in two where the column wraps.
-    auto arrows = [](std::string text) {
-      for (auto at = text.find(" -> "); at != std::string::npos; at = text.find(" -> ", at))
-        text.replace(at, 4, " \u2192 ");
-      return text;
-    };
     for (std::size_t c = 2; c < row.size(); ++c)
       out += (c + 1 == row.size() || c == 2 ? "<td class=\"nowrap\">" : "<td>") + html_escape(arrows(row[c])) + "</td>";
     out += "</tr>\n";
@@ -436,7 +439,7 @@ std::string matrix_section(const ScenarioReport& r) {
   };
   std::string out =
       fmt::format("<section id=\"{}-matrix\">\n<h3>What each detector saw</h3>\n", html_escape(r.scenario));
-  out += html_table(rows, cell_class);
+  out += html_table(rows, cell_class, "matrix");
   out += "<p class=\"muted\">Shaded amber: the bug showing in a broken variant, as it should. Red: a fix that "
          "is not clean. Symptom rows count what the plain build saw running free for the stress time.</p>\n";
   return out + "</section>\n";
