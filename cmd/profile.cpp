@@ -9,10 +9,9 @@
 #include <mutex>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "commands.hpp"
 #include "driver.hpp"
+#include "html_report.hpp"
 #include "report.hpp"
 #include "scenario.hpp"
 
@@ -106,41 +105,12 @@ int profile(const ProfileOptions& o, const Context& context) {
   std::signal(SIGINT, previous);
   bar.stop();
 
-  nlohmann::json all = nlohmann::json::array();
-  std::string text;
-  for (const auto& item : session.items) {
-    const ProfileResult& p = item.profile;
-    all.push_back({{"scenario", item.scenario->name}, {"variant", item.variant->name}, {"profile", to_json(p)}});
-    text += fmt::format("{}/{}  ", item.scenario->name, item.variant->name);
-    if (!p.ran || p.samples == 0) {
-      text += (p.error.empty() ? std::string("not run") : p.error) + "\n";
-      continue;
-    }
-    double lock_share = 0;
-    for (const auto& f : p.top) lock_share += f.lock ? f.flat_share : 0;
-    text += fmt::format("{} samples in {:.2f} s, {:.0f}% in lock functions\n", p.samples, p.seconds, 100 * lock_share);
-    for (std::size_t k = 0; k < std::min<std::size_t>(p.top.size(), 5); ++k) {
-      const auto& f = p.top[k];
-      text += fmt::format("    {:5.1f}% flat {:5.1f}% cum  {}{}\n", 100 * f.flat_share, 100 * f.cum_share,
-                          f.name.size() > 90 ? f.name.substr(0, 87) + "..." : f.name, f.lock ? "  [lock]" : "");
-    }
-    text += fmt::format("    profile {}  flame graph {}\n", p.file, p.flame_graph);
-  }
-  for (const auto& skipped : session.skipped) text += skipped + "  skipped: no time left\n";
-  text += fmt::format("{} in {:.2f} s{}\n", session.interrupted ? "interrupted" : "done", session.wall_seconds,
-                      session.interrupted ? " (Ctrl-C): what was collected is kept" : "");
   std::error_code ec;
   std::filesystem::create_directories(o.out, ec);
-  std::ofstream(std::filesystem::path(o.out) / "profile.json")
-      << nlohmann::json{{"seconds", o.seconds},
-                        {"hz", o.hz},
-                        {"wall_seconds", session.wall_seconds},
-                        {"interrupted", session.interrupted},
-                        {"skipped", session.skipped},
-                        {"variants", all}}
-             .dump(2)
-      << "\n";
-  std::cout << text;
+  const std::filesystem::path out(o.out);
+  std::ofstream(out / "profile.json") << to_json(session).dump(2) << "\n";
+  std::ofstream(out / "index.html") << render_profile_html(session);
+  std::cout << render_profile_text(session);
   return session.interrupted ? kExitFailed : kExitOk;
 }
 
@@ -154,7 +124,7 @@ void setup_profile(CLI::App& app, Context& context) {
       ->check(CLI::Range(0.5, 86400.0))
       ->capture_default_str();
   cmd->add_option("--hz", o->hz, "Sampling rate (CPUPROFILE_FREQUENCY)")->check(CLI::Range(1, 100000))->capture_default_str();
-  cmd->add_option("--out", o->out, "Folder for the profiles, flame graphs and profile.json")->capture_default_str();
+  cmd->add_option("--out", o->out, "Folder for the profiles, flame graphs, profile.json and index.html (the page to open)")->capture_default_str();
   cmd->footer("Ctrl-C ends it early and keeps what was collected (exit status 1).");
   cmd->callback([o, &context] {
     context.start_logging();

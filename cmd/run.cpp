@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "driver.hpp"
+#include "html_report.hpp"
 #include "junit.hpp"
 #include "report.hpp"
 #include "scenario.hpp"
@@ -76,10 +77,11 @@ int run(const RunOptions& o) {
   const std::string markdown = render_markdown(reports);
   const auto json_path = d.out_dir / "report.json";
   const auto md_path = d.out_dir / "report.md";
-  if (!write_file(json_path, json) || !write_file(md_path, markdown))
+  const auto html_path = d.out_dir / "index.html";
+  if (!write_file(json_path, json) || !write_file(md_path, markdown) || !write_file(html_path, render_html(reports)))
     spdlog::error("cannot write the reports under {}", d.out_dir.string());
   else
-    spdlog::info("reports: {} and {}", md_path.string(), json_path.string());
+    spdlog::info("reports: {}, {} and {}", html_path.string(), md_path.string(), json_path.string());
 
   int status = exit_status(reports);
   if (!o.junit.empty()) {
@@ -110,7 +112,7 @@ void setup_run(CLI::App& app, Context& context) {
   cmd->add_option("--format", o->format, "Output on standard output: text, json (nothing else on stdout) or md")
       ->check(CLI::IsMember({"text", "json", "md"}))
       ->capture_default_str();
-  cmd->add_option("--out", o->out, "Report folder: report.md, report.json and every child's logs")
+  cmd->add_option("--out", o->out, "Report folder: index.html (the page to open), report.md, report.json and every child's logs")
       ->capture_default_str();
   cmd->add_option("--junit", o->junit,
                   "Also write JUnit XML to this file: a test suite per scenario, a test case per expectation")

@@ -564,6 +564,8 @@ ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, co
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds));
   ProfileSession session;
+  session.seconds = options.seconds;
+  session.hz = options.hz;
   for (const Scenario* s : scenarios)
     for (const auto& v : s->variants) session.items.push_back({s, &v, {}});
   // Each child gets an equal share of what is left, less what an item costs

@@ -17,6 +17,7 @@
 #include <functional>
 #include <string>
 
+#include "profile_report.hpp"
 #include "report.hpp"
 #include "scenario.hpp"
 
@@ -78,18 +79,6 @@ struct SessionOptions {
                      std::chrono::steady_clock::time_point)>
       progress;
   const std::atomic<bool>* cancel = nullptr;  // set (by Ctrl-C): stop early, keep what was collected
-};
-
-struct ProfileSession {
-  struct Item {
-    const Scenario* scenario = nullptr;
-    const Variant* variant = nullptr;
-    ProfileResult profile;
-  };
-  std::vector<Item> items;
-  std::vector<std::string> skipped;  // no time was left for these
-  bool interrupted = false;
-  double wall_seconds = 0;
 };
 
 ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, const SessionOptions& options);

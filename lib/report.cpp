@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -105,6 +106,8 @@ json to_json(const VariantReport& v) {
           {"wall_seconds", v.wall_seconds}};
 }
 
+}  // namespace
+
 std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes) {
   if (mutexes.empty()) return "no lock held";
   std::string out;
@@ -122,6 +125,8 @@ const Tag* tag_at(const GroundTruth& gt, int line) {
     if (t.line == line) return &t;
   return nullptr;
 }
+
+namespace {
 
 std::string detector_cell(const DetectorResult& d) {
   if (d.runs == 0) return "not run";
@@ -161,8 +166,10 @@ std::string profile_cell(const VariantReport& v) {
   return fmt::format("{} samples{}", v.profile.samples, leader.empty() ? "" : ", top " + leader);
 }
 
+}  // namespace
+
 // The rows of the side-by-side table: a label, then one cell per variant.
-std::vector<std::vector<std::string>> comparison_rows(const ScenarioReport& r) {
+Rows comparison_rows(const ScenarioReport& r) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> head{""};
   for (const auto& v : r.variants) head.push_back(v.name);
@@ -202,6 +209,8 @@ std::vector<std::vector<std::string>> comparison_rows(const ScenarioReport& r) {
   return rows;
 }
 
+namespace {
+
 std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
   std::vector<std::size_t> width;
   for (const auto& r : rows)
@@ -224,7 +233,11 @@ std::string markdown_table(const std::vector<std::vector<std::string>>& rows) {
   std::string out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     out += "|";
-    for (const auto& c : rows[i]) out += " " + (c.empty() ? std::string(" ") : c) + " |";
+    for (const auto& c : rows[i]) {
+      std::string cell;
+      for (char ch : c) cell += ch == '|' ? std::string("\\|") : std::string(1, ch);
+      out += " " + (cell.empty() ? std::string(" ") : cell) + " |";
+    }
     out += "\n";
     if (i == 0) {
       out += "|";
@@ -250,7 +263,9 @@ std::vector<std::string> finding_lines(const ScenarioReport& r, const tsan::Find
   return lines;
 }
 
-std::vector<std::vector<std::string>> summary_rows(const std::vector<ScenarioReport>& reports) {
+}  // namespace
+
+Rows summary_rows(const std::vector<ScenarioReport>& reports) {
   std::vector<std::vector<std::string>> rows{{"scenario", "verdict", "reproduced", "ground truth", "symptom, broken -> fixed", "time"}};
   for (const auto& r : reports) {
     std::string symptom = r.symptom;
@@ -262,7 +277,35 @@ std::vector<std::vector<std::string>> summary_rows(const std::vector<ScenarioRep
   return rows;
 }
 
-}  // namespace
+std::string thread_name(const VariantReport& v, int thread) {
+  return thread >= 0 && thread < static_cast<int>(v.thread_names.size()) ? v.thread_names[thread] : "?";
+}
+
+std::vector<SourceExcerpt> source_excerpts(const tsan::Finding& f, int context) {
+  // Per file, the finding's lines in order; windows that touch are merged.
+  std::map<std::string, std::vector<int>> by_file;
+  for (const auto& l : f.locations)
+    if (!l.file.empty() && l.line > 0) by_file[display_file(l.file)].push_back(l.line);
+  std::vector<SourceExcerpt> out;
+  for (auto& [file, marked] : by_file) {
+    const auto text = embedded_source(file);
+    if (!text) continue;  // not a case file this binary embeds
+    std::sort(marked.begin(), marked.end());
+    marked.erase(std::unique(marked.begin(), marked.end()), marked.end());
+    for (std::size_t i = 0; i < marked.size();) {
+      std::size_t j = i;
+      while (j + 1 < marked.size() && marked[j + 1] - marked[j] <= 2 * context + 1) ++j;
+      SourceExcerpt e;
+      e.file = file;
+      e.first = std::max(1, marked[i] - context);
+      e.lines = source_lines(*text, e.first, marked[j] + context);
+      e.marked.assign(marked.begin() + static_cast<std::ptrdiff_t>(i), marked.begin() + static_cast<std::ptrdiff_t>(j) + 1);
+      if (!e.lines.empty()) out.push_back(std::move(e));
+      i = j + 1;
+    }
+  }
+  return out;
+}
 
 std::string human_count(double value) {
   if (value >= 1e9) return fmt::format("{:.2f}G", value / 1e9);
@@ -347,6 +390,115 @@ std::string render_text(const std::vector<ScenarioReport>& reports) {
   return out;
 }
 
+std::string mermaid_escape(std::string_view text) {
+  // Mermaid reads `;` as the end of a statement, `#` as the start of an
+  // entity code and a colon as the start of a message, and a line break
+  // ends one; `#name;` entity codes stand for each character it would
+  // misread, and the angle brackets and ampersand it would take for HTML.
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '#': out += "#35;"; break;
+      case ';': out += "#59;"; break;
+      case ':': out += "#58;"; break;
+      case '<': out += "#lt;"; break;
+      case '>': out += "#gt;"; break;
+      case '&': out += "#amp;"; break;
+      case '"': out += "#quot;"; break;
+      case '`': out += "#96;"; break;
+      case '\n':
+      case '\r': out += ' '; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string mermaid_sequence(const VariantReport& v) {
+  std::string out = "sequenceDiagram\n";
+  std::vector<int> threads;
+  for (const auto& e : v.interleaving)
+    if (std::find(threads.begin(), threads.end(), e.thread) == threads.end()) threads.push_back(e.thread);
+  std::sort(threads.begin(), threads.end());
+  // Participants get safe ids (T0, T1, ...) and the thread name as alias.
+  for (int t : threads) out += fmt::format("    participant T{} as {}\n", t, mermaid_escape(thread_name(v, t)));
+  std::map<int, int> active;  // thread -> locks held, so no deactivate is unmatched
+  for (const auto& e : v.interleaving) {
+    const std::string what = e.what.empty() ? e.kind : e.what;
+    out += fmt::format("    Note over T{}: {} \u2014 {}\n", e.thread, duration_text(e.t_ns), mermaid_escape(what));
+    if (e.kind == "lock") {
+      out += fmt::format("    activate T{}\n", e.thread);
+      ++active[e.thread];
+    } else if (e.kind == "unlock" && active[e.thread] > 0) {
+      out += fmt::format("    deactivate T{}\n", e.thread);
+      --active[e.thread];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// A Markdown table cell: a `|` would end the cell.
+std::string md_inline(std::string_view text) {
+  std::string out;
+  for (char c : text) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+  return out;
+}
+
+// Inline code that survives backticks in the text.
+std::string md_code(std::string_view text) {
+  const std::string fence = text.find('`') == std::string_view::npos ? "`" : "`` ";
+  const std::string close = fence == "`" ? "`" : " ``";
+  return fence + md_inline(text) + close;
+}
+
+std::string markdown_lesson(const ScenarioReport& r) {
+  const Lesson& l = r.lesson;
+  if (l.pitfall.empty() && l.interleaving.empty() && l.fix.empty()) return "";
+  std::string out = "\n### The lesson\n\n";
+  if (!l.pitfall.empty()) out += "**The pitfall.** " + l.pitfall + "\n\n";
+  if (!l.interleaving.empty()) {
+    out += "**The bad interleaving.**\n\n";
+    for (std::size_t i = 0; i < l.interleaving.size(); ++i) out += fmt::format("{}. {}\n", i + 1, l.interleaving[i]);
+    out += "\n";
+  }
+  if (!l.fix.empty()) out += "**The fix.** " + l.fix + "\n\n";
+  if (!l.guideline.empty()) out += "**Guideline.** " + l.guideline + "\n\n";
+  if (!l.go_origin.empty()) out += "**The Go original.** " + l.go_origin + "\n\n";
+  if (!l.cpp_differs.empty()) out += "**Not so in C++.** " + l.cpp_differs + "\n\n";
+  return out;
+}
+
+std::string markdown_finding(const ScenarioReport& r, const tsan::Finding& f) {
+  std::string out = fmt::format("\n**{}** x{}", md_inline(f.kind), f.count);
+  if (!f.diagnosis.empty()) out += ". Diagnosis: " + f.diagnosis;
+  out += "\n\n| access | where | thread | locks held | ground truth |\n|---|---|---|---|---|\n";
+  for (const auto& l : f.locations) {
+    const Tag* tag = tag_at(r.ground_truth, l.line);
+    std::string held = !l.mutexes_known ? "not tracked" : mutex_text(l.mutexes);
+    if (l.mutexes_known && l.access != "read" && l.access != "write" && l.mutexes.empty()) held = "";
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", md_inline(l.access),
+                       l.file.empty() ? std::string("(no frame in the case)")
+                                      : md_code(fmt::format("{}:{}", display_file(l.file), l.line)),
+                       md_inline(l.thread), md_inline(held),
+                       tag ? md_inline(fmt::format("{}({}): {}", tag->kind, tag->id, tag->note)) : "no tag");
+  }
+  // The source around each racing line; `>` marks the line itself.
+  for (const auto& e : source_excerpts(f)) {
+    out += fmt::format("\n`{}`:\n\n```cpp\n", e.file);
+    for (std::size_t k = 0; k < e.lines.size(); ++k) {
+      const int line = e.first + static_cast<int>(k);
+      const bool marked = std::find(e.marked.begin(), e.marked.end(), line) != e.marked.end();
+      out += fmt::format("{} {:>4} | {}\n", marked ? ">" : " ", line, e.lines[k]);
+    }
+    out += "```\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string render_markdown(const std::vector<ScenarioReport>& reports) {
   std::string out = "# lockedges report\n\n";
   out += markdown_table(summary_rows(reports));
@@ -354,19 +506,18 @@ std::string render_markdown(const std::vector<ScenarioReport>& reports) {
     out += fmt::format("\n## {}\n\n{} (seed §{}; source `{}`)\n\n", r.scenario, r.title, r.seed, r.source);
     out += fmt::format("**Verdict: {}.** ", r.verdict);
     for (const auto& reason : r.reasons) out += reason + ". ";
-    out += "\n\n" + markdown_table(comparison_rows(r));
+    out += "\n" + markdown_lesson(r);
+    out += "\n### What each detector saw\n\n" + markdown_table(comparison_rows(r));
     for (const auto& v : r.variants) {
       if (!v.stress.deadlock.empty())
         out += fmt::format("\n`{}` deadlocked in stress mode: {}\n", v.name, v.stress.deadlock);
       if (v.tsan.findings.empty() && v.asan.findings.empty()) continue;
-      out += fmt::format("\n### Findings in `{}`\n\n", v.name);
+      out += fmt::format("\n### Findings in `{}`\n", v.name);
       for (const auto* list : {&v.tsan.findings, &v.asan.findings})
-        for (const auto& f : *list) {
-          auto lines = finding_lines(r, f);
-          out += "- " + lines.front() + "\n";
-          for (std::size_t i = 1; i < lines.size(); ++i) out += "  - `" + lines[i].substr(2) + "`\n";
-        }
+        for (const auto& f : *list) out += markdown_finding(r, f);
     }
+    out += fmt::format("\nGround truth: {}{}\n", r.ground_truth.matched ? "matched" : "not matched",
+                       r.ground_truth.note.empty() ? "" : ". " + r.ground_truth.note);
     for (const auto& v : r.variants) {
       if (!v.profile.ran) {
         if (!v.profile.error.empty()) out += fmt::format("\nCPU profile of `{}`: {}\n", v.name, v.profile.error);
@@ -376,17 +527,13 @@ std::string render_markdown(const std::vector<ScenarioReport>& reports) {
                          v.profile.flame_graph);
       out += "| function | flat | cum |\n|---|---|---|\n";
       for (const auto& f : v.profile.top)
-        out += fmt::format("| `{}`{} | {:.1f}% | {:.1f}% |\n", f.name, f.lock ? " (lock)" : "", 100 * f.flat_share,
-                           100 * f.cum_share);
+        out += fmt::format("| {}{} | {:.1f}% | {:.1f}% |\n", md_code(f.name), f.lock ? " (lock)" : "",
+                           100 * f.flat_share, 100 * f.cum_share);
     }
     for (const auto& v : r.variants) {
       if (v.interleaving.empty()) continue;
       out += fmt::format("\n### Recorded interleaving, `{}` (first forced run)\n\n", v.name);
-      for (const auto& e : v.interleaving) {
-        const std::string thread =
-            e.thread < static_cast<int>(v.thread_names.size()) ? v.thread_names[e.thread] : "?";
-        out += fmt::format("1. `{:>8.1f} us` **{}** {}\n", static_cast<double>(e.t_ns) / 1e3, thread, e.what);
-      }
+      out += "```mermaid\n" + mermaid_sequence(v) + "```\n";
     }
     out += fmt::format("\nRaw logs: `{}/`\n", r.report_dir);
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -124,5 +125,45 @@ std::string render_markdown(const std::vector<ScenarioReport>& reports);
 
 // "3.2M", "850k", "12" — for ops/s in narrow columns.
 std::string human_count(double value);
+
+// ---------------------------------------------------------------------------
+// Pieces the text, Markdown and HTML renderers share, so that they say the
+// same thing.
+// ---------------------------------------------------------------------------
+
+using Rows = std::vector<std::vector<std::string>>;
+
+// The detector matrix: a header row (an empty label, then the variants'
+// names), then one row per detector, symptom and measure.
+Rows comparison_rows(const ScenarioReport& report);
+// The summary table of several scenarios, with a header row.
+Rows summary_rows(const std::vector<ScenarioReport>& reports);
+
+// "shared M83, exclusive M9", or "no lock held".
+std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes);
+// A case file's path from "cases/" on (how the sources are embedded).
+std::string display_file(const std::string& file);
+// The ground-truth tag on `line`, or null.
+const Tag* tag_at(const GroundTruth& ground_truth, int line);
+// The name of the thread an interleaving event ran on ("?" if unknown).
+std::string thread_name(const VariantReport& variant, int thread);
+
+// SourceExcerpt — the case source around a finding's locations, from the
+// sources embedded in the binary: one excerpt per file, neighbouring
+// locations merged into one window.
+struct SourceExcerpt {
+  std::string file;                // "cases/x.cpp"
+  int first = 0;                   // the line number of lines[0]
+  std::vector<std::string> lines;
+  std::vector<int> marked;         // the finding's lines, to highlight
+};
+std::vector<SourceExcerpt> source_excerpts(const tsan::Finding& finding, int context = 3);
+
+// The recorded interleaving as a Mermaid sequenceDiagram (without the
+// fence): a participant per thread, a note per event with its time, and a
+// thread's activation while it holds a lock. Text is escaped with Mermaid's
+// entity codes, so any event text is safe.
+std::string mermaid_sequence(const VariantReport& variant);
+std::string mermaid_escape(std::string_view text);
 
 }  // namespace lockedges

@@ -26,6 +26,8 @@ TEST(Cli, RunHelpNamesEveryOption) {
   EXPECT_EQ(r.code(), 0);
   for (const char* option : {"--format", "--out", "--junit", "--runs", "--stress-seconds", "--timeout"})
     EXPECT_TRUE(contains(r.out, option)) << option;
+  EXPECT_TRUE(contains(r.out, "index.html")) << "--out names the page to open";
+  EXPECT_TRUE(contains(run(bin("lockedges"), {"profile", "--help"}).out, "index.html"));
 }
 
 TEST(Cli, VersionIsPrinted) {

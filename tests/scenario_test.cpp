@@ -229,6 +229,9 @@ TEST(Profile, TheProfileCommandProfilesEveryVariantOfTheChosenScenario) {
     EXPECT_TRUE(std::filesystem::exists(v["profile"]["flame_graph"].get<std::string>()));
   }
   EXPECT_NE(r.out.find("deferred-lambda-write/broken"), std::string::npos) << r.out;
+  const std::string html = testing::slurp(dir.path() / "index.html");
+  EXPECT_NE(html.find("id=\"profile-deferred-lambda-write\""), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos) << "no flame graph inlined";
 }
 
 // Ctrl-C ends a session early; what was collected is written, exit status 1.
@@ -289,6 +292,9 @@ TEST(Verdict, RunAllGivesOneReportPerScenarioAndAMarkdownSummary) {
   EXPECT_EQ(reports.size(), scenario_names().size());
   const std::string markdown = testing::slurp(dir.path() / "report.md");
   for (const auto& name : scenario_names()) EXPECT_NE(markdown.find("## " + name), std::string::npos) << name;
+  const std::string html = testing::slurp(dir.path() / "index.html");
+  for (const auto& name : scenario_names())
+    EXPECT_NE(html.find("id=\"" + name + "-interleaving\""), std::string::npos) << name;
 }
 
 }  // namespace
