@@ -21,6 +21,10 @@ struct WorkerRequest {
   Limits limits;
   std::string result_path;  // where the JSON result goes; "-" for standard output
   std::string profile_path; // stress mode: write a gperftools CPU profile here ("" = none)
+  // Forced mode, step-through (lib/step_gate.hpp): the pipes to the parent,
+  // events out and "go" in; -1 = not stepping.
+  int step_events_fd = -1;
+  int step_go_fd = -1;
 };
 
 // Exit status of a worker: 0 when the variant ran to the end (whatever it
