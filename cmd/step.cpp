@@ -25,7 +25,8 @@ extern "C" void on_step_interrupt(int) { g_step_interrupted.store(true); }
 void add_step_options(CLI::App& run, StepFlags& flags) {
   auto* step = run.add_flag("--step", flags.step,
                             "Step through the broken variant's forced schedule under ThreadSanitizer, one event "
-                            "at a time (Enter: next), then show TSan's verdict");
+                            "at a time (Enter: next; end of input: run through; Ctrl-C: stop, exit 1), then show "
+                            "TSan's verdict");
   run.add_option("--step-delay", flags.delay_ms, "With --step: advance by itself after this many milliseconds")
       ->check(CLI::Range(0, 600000))
       ->needs(step);

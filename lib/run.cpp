@@ -131,17 +131,17 @@ bool Run::await(int step) {
   if (!forced()) return true;
   auto start = Clock::now();
   const auto timeout = std::chrono::duration<double>(limits_.await_timeout_seconds);
-  int naps = 0;
+  unsigned nap_us = 0;
   for (;;) {
     if (posted_.load(std::memory_order_relaxed) & (std::uint64_t{1} << (step & 63))) return true;
     if (gate_ != nullptr && gate_->holding()) {
       // A person is reading an event: the time does not count, and the
       // thread sleeps rather than spins (see StepGate::nap).
       start = Clock::now();
-      StepGate::nap(naps);
+      nap_us = StepGate::nap(nap_us);
       continue;
     }
-    naps = 0;
+    nap_us = 0;
     const int count = track_count_.load(std::memory_order_relaxed);
     for (int i = 0; i < count; ++i) {
       if (&tracks_[i] == t_track) continue;

@@ -94,9 +94,11 @@ class Pace {
       const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.delay_ms);
       while (!interrupted(o_)) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return;
-        if (input_open_ ? enter_within(std::min<int>(kPollMs, static_cast<int>(left.count())))
-                        : (std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(kPollMs))), false))
+        const int ms = static_cast<int>(std::min<std::int64_t>(left.count(), kPollMs));
+        if (ms <= 0) return;
+        if (!input_open_)
+          std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        else if (enter_within(ms))
           return;
       }
       return;

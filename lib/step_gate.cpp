@@ -13,8 +13,8 @@ namespace lockedges {
 namespace {
 
 constexpr auto kSpin = std::chrono::microseconds(100);  // the gate thread's nap between looks
-constexpr auto kFirstNap = std::chrono::microseconds(50);
-constexpr auto kLongestNap = std::chrono::milliseconds(50);
+constexpr unsigned kFirstNapUs = 50;
+constexpr unsigned kLongestNapUs = 50'000;
 constexpr char kSeparator = '\x1f';
 
 // Hardware ordering between a mailbox's text and its flag. ThreadSanitizer
@@ -90,12 +90,13 @@ void StepGate::pass(int thread, std::uint64_t seq, std::string_view name, std::s
   box.peer.store(peer, std::memory_order_relaxed);
   fence_release();
   box.pending.store(seq + 1, std::memory_order_relaxed);
-  for (int naps = 0; box.released.load(std::memory_order_relaxed) != seq + 1;) nap(naps);
+  for (unsigned us = 0; box.released.load(std::memory_order_relaxed) != seq + 1;) us = nap(us);
 }
 
-void StepGate::nap(int& naps) {
-  const auto grown = kFirstNap * (1 << std::min(naps++, 10));
-  std::this_thread::sleep_for(std::min<std::chrono::microseconds>(grown, kLongestNap));
+unsigned StepGate::nap(unsigned us) {
+  us = us == 0 ? kFirstNapUs : std::min(2 * us, kLongestNapUs);
+  ::usleep(us);
+  return us;
 }
 
 StepEvent StepGate::take(const Mailbox& box, int thread, std::uint64_t seq) const {

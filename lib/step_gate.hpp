@@ -71,12 +71,17 @@ class StepGate {
   // timeout.
   bool holding() const { return holding_.load(std::memory_order_relaxed); }
 
-  // StepGate::nap — how a case thread waits on the gate: a sleep that grows
-  // from 50 us to 50 ms with `naps`. Not a busy spin: every look is an event
-  // in the thread's ThreadSanitizer history, which is finite, and a long
-  // spin while a person reads would push out the stack of the thread's
-  // racing access ("[failed to restore the stack]").
-  static void nap(int& naps);
+  // StepGate::nap — how a case thread waits on the gate: usleep(us), where
+  // `us` grows from 50 us to 50 ms (call with 0 first, pass the result back).
+  // Not a busy spin: every look is an event in the thread's ThreadSanitizer
+  // history, which is finite, and a long spin while a person reads would
+  // push out the stack of the thread's racing access ("[failed to restore
+  // the stack]"). usleep with a value, and no local whose address is taken:
+  // a waiting thread must not write its stack from instrumented code, since
+  // a case may hold a dangling reference into a dead frame just there
+  // (timer-callback's LIFETIME bug), and such a write would be a race TSan
+  // reports on an untagged line.
+  static unsigned nap(unsigned us);
 
  private:
   static constexpr std::size_t kMaxText = 480;  // longer events are cut: a line on a projector

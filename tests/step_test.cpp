@@ -369,6 +369,13 @@ TEST(Step, SlowStepsKeepTheRacingStacks) {
   EXPECT_TRUE(contains(r.out, "RACE(A): write with no lock held")) << r.out;
 }
 
+TEST(Step, HelpNamesTheOptions) {
+  const auto run_help = run(bin("lockedges"), {"run", "--help"});
+  for (const char* option : {"--step", "--step-delay", "--variant"})
+    EXPECT_TRUE(contains(run_help.out, option)) << option;
+  EXPECT_TRUE(contains(run(bin("lockedges"), {"--help"}).out, "--no-color"));
+}
+
 TEST(Step, UsageErrorsExitTwo) {
   EXPECT_EQ(run(bin("lockedges"), {"run", "all", "--step"}).code(), 2);
   EXPECT_EQ(run(bin("lockedges"), {"run", "deferred-lambda-write", "--step-delay", "5"}).code(), 2)
@@ -414,6 +421,34 @@ TEST(Step, CtrlCEndsTheChildAndExitsOne) {
   ASSERT_TRUE(WIFEXITED(status)) << "ended by a signal, not cleanly";
   EXPECT_EQ(WEXITSTATUS(status), 1);
   EXPECT_TRUE(contains(slurp(out_path), "Stopped at step")) << slurp(out_path);
+}
+
+}  // namespace
+}  // namespace lockedges
+
+namespace lockedges {
+namespace {
+
+// The parent side of `run --step` and `explain` (pipes, a child thread, the
+// Ctrl-C flag) under both sanitizer builds: any report fails.
+TEST(Step, TheStepParentAndExplainAreCleanUnderTheSanitizers) {
+  ScratchDir dir("step-sanitizers");
+  const std::vector<std::pair<std::string, std::string>> tsan_env = {{"TSAN_OPTIONS", "halt_on_error=1 exitcode=66"}};
+  const std::vector<std::pair<std::string, std::string>> asan_env = {
+      {"ASAN_OPTIONS", "halt_on_error=1 detect_leaks=1"}, {"UBSAN_OPTIONS", "halt_on_error=1"}};
+  for (const auto& [binary, env] : {std::pair{std::string("lockedges-tsan"), tsan_env},
+                                    std::pair{std::string("lockedges-asan"), asan_env}}) {
+    const auto stepped = run(bin(binary), {"run", "deferred-lambda-write", "--step", "--step-delay", "0", "--out",
+                                           dir.path().string()},
+                             env);
+    EXPECT_EQ(stepped.code(), 0) << binary << "\n" << stepped.out << stepped.err;
+    const auto explained = run(bin(binary), {"explain", "cancel-tree"}, env);
+    EXPECT_EQ(explained.code(), 0) << binary << "\n" << explained.err;
+    for (const auto* r : {&stepped, &explained})
+      for (const char* report : {"WARNING: ThreadSanitizer", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                 "runtime error"})
+        EXPECT_FALSE(contains(r->err, report)) << binary << ": " << r->err;
+  }
 }
 
 }  // namespace
