@@ -137,7 +137,7 @@ void cancel_fixed(Run& run, Token& t) {
   {
     std::unique_lock lock(t.mu_);
     t.cancelled = true;
-    detached.swap(t.children);  // ours now; a late erase finds an empty map
+    detached.swap(t.children);  // FIX(A): ours now; a late erase finds an empty map
   }
   bool first = true;
   for (auto& [id, child] : detached) {  // a local map: nobody else can reach it
@@ -151,7 +151,7 @@ void finish_fixed(Token& child) {
   {
     std::unique_lock lock(child.mu_);
     child.cancelled = true;
-  }  // released before the parent's lock is taken: never child -> parent
+  }  // FIX(B): released before the parent's lock is taken: never child -> parent
   std::unique_lock parent_lock(child.parent->mu_);
   child.parent->children.erase(child.id);
 }

@@ -93,14 +93,14 @@ struct SplitStore {
   Config config;  // guarded by config_mu_ (never written after setup)
 
   void refresh(Run& run, std::span<const Refresh> batch) {
-    std::unique_lock lock(sessions_mu_);  // sessions only
+    std::unique_lock lock(sessions_mu_);  // FIX(symptom): the sessions lock guards sessions only
     for (const Refresh& r : batch) sessions.insert_or_assign(r.id, r.expires_at);
     run.post(kWriterHoldsLock, "refreshes session {}, still holding the lock", batch[0].id);
     run.await(kConfigRead);
   }
 
   std::string config_value(const std::string& key) {
-    std::shared_lock lock(config_mu_);  // no refresh ever holds this lock
+    std::shared_lock lock(config_mu_);  // FIX(symptom): no refresh ever holds this lock
     return config.at(key);
   }
 };

@@ -70,9 +70,9 @@ void bump_broken(Run& run, Counters& c) {
 // declared after it, so it runs while the lock is still held.
 // ---------------------------------------------------------------------------
 void bump_fixed(Run& run, Counters& c) {
-  std::unique_lock lock(c.mu_);  // exclusive: this function writes
+  std::unique_lock lock(c.mu_);  // FIX(A): exclusive, for code that writes
   const long seen = c.map.at(kKey);
-  ScopeExit write_back([&] {  // declared after the lock, destroyed before it
+  ScopeExit write_back([&] {  // FIX(A): declared after the lock, so it runs before the unlock
     run.post(kDeferredStarts, "scope ends: deferred write begins, exclusive lock still held");
     run.await(kReaderHasRead);
     c.map[kKey] = seen + 1;

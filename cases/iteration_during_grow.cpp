@@ -93,12 +93,12 @@ void touch_broken(Run& run, Index& idx, int key) {
 // ---------------------------------------------------------------------------
 int lookup_fixed(Index& idx, int key) {
   std::shared_lock lock(idx.mu_);
-  const auto it = idx.map.find(key);  // find() is const: safe under a shared lock
+  const auto it = idx.map.find(key);  // FIX(A): find() is const: it never inserts, safe under a shared lock
   return it == idx.map.end() ? 0 : it->second;
 }
 
 void insert_fixed(Index& idx, int key) {
-  std::unique_lock lock(idx.mu_);  // inserting changes the table: exclusive
+  std::unique_lock lock(idx.mu_);  // FIX(A): inserting changes the table: exclusive lock
   idx.map.try_emplace(key, 0);
 }
 

@@ -143,7 +143,7 @@ struct AtomicSlot {
 
 Inner& inner_atomic(const User& user, LazyGroups<AtomicSlot>& groups, const std::string& group) {
   AtomicSlot& slot = groups.slots.at(group);
-  if (Inner* inner = slot.inner_.load(std::memory_order_acquire)) {
+  if (Inner* inner = slot.inner_.load(std::memory_order_acquire)) {  // FIX(A): an atomic load, acquire
     user.note("loads inner_ on the fast path with acquire: set, and the map behind it is published");
     return *inner;
   }
@@ -151,7 +151,7 @@ Inner& inner_atomic(const User& user, LazyGroups<AtomicSlot>& groups, const std:
   std::unique_lock lock(groups.mu_);
   if (slot.inner_.load(std::memory_order_relaxed) == nullptr) {  // the lock orders this load
     Inner* fresh = new Inner;
-    slot.inner_.store(fresh, std::memory_order_release);
+    slot.inner_.store(fresh, std::memory_order_release);  // FIX(B): the release store publishes the Inner
     user.created("builds the inner map for {} and stores its address with release, still holding groups.mu_",
                  group);
   }
@@ -205,7 +205,7 @@ void add_check_then_act(const User& user, Groups& groups, const std::string& gro
 void add_fixed(const User& user, Groups& groups, const std::string& group, long id, const std::string& name) {
   user.starts_after_first_check();
   std::unique_lock lock(groups.mu_);
-  auto [it, created] = groups.map.try_emplace(group);  // creates the inner map only if missing
+  auto [it, created] = groups.map.try_emplace(group);  // FIX(symptom): check and create in one step
   user.checked("try_emplace {} the inner map of {}, under the exclusive lock", created ? "creates" : "finds",
                group);
   it->second.emplace(id, name);

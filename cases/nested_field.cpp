@@ -108,7 +108,7 @@ struct UserValues {
   // exclusively. fn must not keep a reference to the user.
   template <typename Fn>
   void update(const std::string& name, Fn fn) {
-    std::unique_lock lock(mu_);
+    std::unique_lock lock(mu_);  // FIX(A): the field changes only under the exclusive lock
     fn(map.at(name));
   }
 };
@@ -139,7 +139,7 @@ struct AtomicUsers {
 void birthday_atomic(const Turn& turn, AtomicUsers& users, const std::string& name) {
   turn.start();
   const std::shared_ptr<AtomicUser> user = find_user(users, name);
-  const int age = user->age.fetch_add(1);
+  const int age = user->age.fetch_add(1);  // FIX(A): read and write in one atomic step
   turn.midway("fetch_add reads age = {} and writes {} in one indivisible step", age, age + 1);
   turn.done("is done: no write was left pending after the read");
 }

@@ -145,11 +145,11 @@ TimerQueue::Id discount_later_fixed(Run& run, Prices& p, TimerQueue& timers, con
   const Entry seen = read_price(run, p, item);
   const long discounted = discounted_price(run, p, seen.cents);
   run.note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
-  return timers.schedule(kDelay, [&run, &p, item, seen, discounted] {
+  return timers.schedule(kDelay, [&run, &p, item, seen, discounted] {  // FIX(B): captures by value
     run.await(kReaderHolds);
-    std::unique_lock lock(p.mu_);
+    std::unique_lock lock(p.mu_);  // FIX(A): the callback writes under the exclusive lock
     Entry& e = p.map.at(item);
-    if (e.version != seen.version) {  // changed since the read: the discount is obsolete
+    if (e.version != seen.version) {  // FIX(symptom): changed since the read: the discount is obsolete
       run.post(kTimerWrote, "callback finds version {}, not {}: drops the discount", e.version,
                seen.version);
       return;

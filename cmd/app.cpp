@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
   Context context;
   app.add_flag("-v,--verbose", context.verbose, "Say more: every child process and its command line");
   app.add_flag("-q,--quiet", context.quiet, "Say only warnings and errors on standard error");
+  app.add_flag("--no-color", context.no_color,
+               "No colour (also when NO_COLOR is set, or standard output is not a terminal)");
   app.require_subcommand(1);
   app.fallthrough();
   app.footer("Scenarios: " + joined(Registry::instance().names()) +

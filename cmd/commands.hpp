@@ -19,6 +19,7 @@ inline constexpr int kExitUsage = 2;   // a bad command line
 struct Context {
   bool verbose = false;
   bool quiet = false;
+  bool no_color = false;  // --no-color (NO_COLOR is read where colour is decided)
   int exit_code = kExitOk;
   // Sends spdlog to standard error at the level the flags ask for; a
   // callback calls it first.
@@ -31,6 +32,15 @@ void setup_explain(CLI::App& app, Context& context);
 void setup_profile(CLI::App& app, Context& context);
 void setup_bench(CLI::App& app, Context& context);  // bench.cpp (plain build), bench_none.cpp (sanitizers)
 void setup_worker(CLI::App& app, Context& context);
+
+// `run --step` (cmd/step.cpp): its options on `run`, and the run itself.
+struct StepFlags {
+  bool step = false;
+  int delay_ms = -1;  // -1: wait for Enter
+  std::string variant;
+};
+void add_step_options(CLI::App& run, StepFlags& flags);
+int run_step(const std::string& scenario, const std::string& out_dir, const StepFlags& flags, const Context& context);
 
 // Thrown by a callback for a usage error it finds itself (an unknown
 // scenario): main prints it as one line and exits kExitUsage.

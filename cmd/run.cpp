@@ -31,6 +31,7 @@ struct RunOptions {
   int hz = 1000;
   double timeout = 10;
   std::string tsan_binary;  // hidden: another ThreadSanitizer build to run
+  StepFlags step;           // --step, --step-delay, --variant (cmd/step.cpp)
 };
 
 bool write_file(const std::filesystem::path& path, const std::string& text) {
@@ -143,10 +144,17 @@ void setup_run(CLI::App& app, Context& context) {
       ->capture_default_str();
   cmd->add_option("--tsan-binary", o->tsan_binary, "ThreadSanitizer build to run instead of the sibling")
       ->group("");
-  cmd->footer("Exit status: 0 when every scenario is reproduced-and-fixed, 1 otherwise, 2 for a usage error.");
+  add_step_options(*cmd, o->step);
+  cmd->footer("Exit status: 0 when every scenario is reproduced-and-fixed, 1 otherwise, 2 for a usage error.\n"
+              "With --step: 0 when the stepped run showed what the variant should (its race reported on the\n"
+              "tagged lines, or its symptom; a fix clean), 1 otherwise or on Ctrl-C.");
   cmd->callback([o, &context] {
     context.start_logging();
     check_scenario(o->scenario, /*allow_all=*/true);
+    if (o->step.step) {
+      context.exit_code = run_step(o->scenario, o->out, o->step, context);
+      return;
+    }
     if (o->timeout <= o->stress_seconds)
       throw UsageError("--timeout (" + std::to_string(o->timeout) + ") must be longer than --stress-seconds (" +
                        std::to_string(o->stress_seconds) + ")");

@@ -26,6 +26,8 @@ void setup_worker(CLI::App& app, Context& context) {
   cmd->add_option("--result", options->request.result_path)->required();
   cmd->add_option("--profile", options->request.profile_path);
   cmd->add_flag("--mark-start", options->request.mark_start);
+  cmd->add_option("--step-events-fd", options->request.step_events_fd);
+  cmd->add_option("--step-go-fd", options->request.step_go_fd);
   cmd->callback([options, &context] {
     options->request.mode = options->mode == "stress" ? Mode::kStress : Mode::kForced;
     context.exit_code = run_worker(options->request);

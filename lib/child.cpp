@@ -68,6 +68,14 @@ ChildOutcome run_child(const ChildSpec& spec) {
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO,
                                    spec.stderr_path.empty() ? "/dev/null" : spec.stderr_path.c_str(),
                                    flags, 0644);
+  // dup2 onto the same number would leave close-on-exec set: move such an
+  // fd out of the way first.
+  std::vector<int> owned;
+  for (auto [child_fd, parent_fd] : spec.fds) {
+    owned.push_back(parent_fd);
+    if (parent_fd == child_fd) owned.push_back(parent_fd = fcntl(parent_fd, F_DUPFD_CLOEXEC, 10));
+    posix_spawn_file_actions_adddup2(&actions, parent_fd, child_fd);
+  }
   // Its own process group, so the watchdog's kill reaches anything it started.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -79,6 +87,7 @@ ChildOutcome run_child(const ChildSpec& spec) {
   const int rc = posix_spawn(&pid, spec.program.c_str(), &actions, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
+  for (int fd : owned) close(fd);
   if (rc != 0) {
     out.start_error = "cannot start " + spec.program + ": " + std::strerror(rc);
     return out;

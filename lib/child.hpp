@@ -23,6 +23,12 @@ struct ChildSpec {
   // When set and true, the child is asked to stop (SIGTERM), then killed
   // after a short grace; the outcome says `cancelled`.
   const std::atomic<bool>* cancel = nullptr;
+  // Open file descriptors handed to the child: {child's number, parent's fd}
+  // (a pipe end, say). run_child closes the parent's copies once the child
+  // has started (or failed to), so the parent sees end-of-file when the
+  // child is gone. Open every other pipe end with O_CLOEXEC, or the child
+  // inherits it too.
+  std::vector<std::pair<int, int>> fds;
 };
 
 struct ChildOutcome {

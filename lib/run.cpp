@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "shared_mutex.hpp"
+#include "step_gate.hpp"
 
 namespace lockedges {
 
@@ -104,7 +105,9 @@ void Run::mark_waiting(const void* lock, const std::string* name) {
   t_track->waiting_on.store(lock, std::memory_order_relaxed);
 }
 
-void Run::record(std::string_view kind, std::string_view what) {
+void Run::record(std::string_view kind, std::string_view what) { record_event(kind, what, -1); }
+
+void Run::record_event(std::string_view kind, std::string_view what, int peer) {
   if (!forced() || t_track == nullptr) return;  // stress runs would fill memory for nothing
   Event e;
   e.seq = seq_.fetch_add(1, std::memory_order_relaxed);
@@ -112,7 +115,11 @@ void Run::record(std::string_view kind, std::string_view what) {
   e.thread = t_index;
   e.kind = kind;
   e.what = what;
+  e.peer = peer;
+  const std::uint64_t seq = e.seq;
   t_track->events.push_back(std::move(e));
+  // The thread's own name was set before it started, so reading it is safe.
+  if (gate_ != nullptr) gate_->pass(t_index, seq, t_track->name, kind, what, peer);
 }
 
 void Run::post_text(int step, std::string_view what) {
@@ -122,17 +129,25 @@ void Run::post_text(int step, std::string_view what) {
 
 bool Run::await(int step) {
   if (!forced()) return true;
-  const auto start = Clock::now();
+  auto start = Clock::now();
   const auto timeout = std::chrono::duration<double>(limits_.await_timeout_seconds);
+  unsigned nap_us = 0;
   for (;;) {
     if (posted_.load(std::memory_order_relaxed) & (std::uint64_t{1} << (step & 63))) return true;
+    if (gate_ != nullptr && gate_->holding()) {
+      // A person is reading an event: the time does not count, and the
+      // thread sleeps rather than spins (see StepGate::nap).
+      start = Clock::now();
+      nap_us = StepGate::nap(nap_us);
+      continue;
+    }
+    nap_us = 0;
     const int count = track_count_.load(std::memory_order_relaxed);
     for (int i = 0; i < count; ++i) {
       if (&tracks_[i] == t_track) continue;
       if (tracks_[i].waiting_on.load(std::memory_order_relaxed) != nullptr) {
         // Only atomics may be read here; events() names the thread later.
-        record("schedule", "");
-        if (t_track != nullptr && !t_track->events.empty()) t_track->events.back().peer = i;
+        record_event("schedule", "", i);
         return false;
       }
     }
@@ -229,23 +244,25 @@ bool Run::keep_going(std::uint64_t iteration) const {
   return Clock::now() < deadline_;
 }
 
+void describe_schedule_events(std::vector<Event>& events, const std::vector<std::string>& thread_names) {
+  for (auto& e : events) {
+    if (e.peer < 0) continue;
+    // The blocked thread's own last "wait" before this moment names the lock.
+    std::string lock = "a lock";
+    for (const auto& w : events)
+      if (w.thread == e.peer && w.kind == "wait" && w.seq < e.seq) lock = w.what.substr(w.what.rfind(' ') + 1);
+    const std::string peer = e.peer < static_cast<int>(thread_names.size()) ? thread_names[e.peer]
+                                                                            : "thread " + std::to_string(e.peer);
+    e.what = "goes on: " + peer + " is blocked on " + lock + ", so the step awaited cannot happen yet";
+  }
+}
+
 std::vector<Event> Run::events() const {
   std::vector<Event> all;
   const int count = track_count_.load(std::memory_order_relaxed);
-  for (int i = 0; i < count; ++i) {
-    for (Event e : tracks_[i].events) {
-      if (e.peer >= 0) {
-        // The blocked thread's own last "wait" before this moment names the lock.
-        std::string lock = "a lock";
-        for (const auto& w : tracks_[e.peer].events)
-          if (w.kind == "wait" && w.seq < e.seq) lock = w.what.substr(w.what.rfind(' ') + 1);
-        e.what = "goes on: " + tracks_[e.peer].name + " is blocked on " + lock +
-                 ", so the step awaited cannot happen yet";
-      }
-      all.push_back(std::move(e));
-    }
-  }
+  for (int i = 0; i < count; ++i) all.insert(all.end(), tracks_[i].events.begin(), tracks_[i].events.end());
   std::sort(all.begin(), all.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
+  describe_schedule_events(all, thread_names_);
   return all;
 }
 

@@ -35,6 +35,7 @@
 namespace lockedges {
 
 class SharedMutex;
+class StepGate;
 struct LockStats;
 
 enum class Mode { kForced, kStress };
@@ -50,6 +51,12 @@ struct Event {
   std::string what;
   int peer = -1;           // "schedule" events: the thread found blocked (text filled in by events())
 };
+
+// describe_schedule_events — fills in the text of the "schedule" events of
+// `events` (in seq order) from their peer: the blocked thread's own last
+// "wait" before that moment names the lock. Run::events() uses it, and so
+// does step mode, which receives the events one by one.
+void describe_schedule_events(std::vector<Event>& events, const std::vector<std::string>& thread_names);
 
 // Run::Limits — how long a run may go on.
 struct Limits {
@@ -128,6 +135,12 @@ class Run {
   // lock, held by whom) on the watchdog's thread and must end the process.
   void on_deadlock(std::function<void(const std::string&)> handler);
 
+  // Run::step_through — forced mode: every event recorded from now on
+  // passes `gate` (lib/step_gate.hpp) before its thread goes on, and a
+  // schedule point does not count the time an event waits there. Set
+  // before the variant runs; the gate must outlive the run's threads.
+  void step_through(StepGate* gate) { gate_ = gate; }
+
   // ---------------------------------------------------------------------
   // Stress mode
   // ---------------------------------------------------------------------
@@ -170,6 +183,7 @@ class Run {
 
  private:
   void post_text(int step, std::string_view what);
+  void record_event(std::string_view kind, std::string_view what, int peer);
   void watch_for_deadlock();
   std::string describe_deadlock() const;
 
@@ -191,6 +205,7 @@ class Run {
   std::vector<LockStats> locks_;
   std::function<void(const std::string&)> deadlock_handler_;
   std::atomic<bool> watching_{false};
+  StepGate* gate_ = nullptr;  // step mode only
 };
 
 // This thread's count of lock acquisitions that had to wait, and how long

@@ -1,6 +1,7 @@
 #include "source.hpp"
 
 #include <map>
+#include <span>
 
 namespace lockedges {
 
@@ -27,7 +28,11 @@ void register_embedded_source(std::string_view path, std::string_view text) {
   sources()[std::string(path)] = text;
 }
 
-std::vector<Tag> find_tags(std::string_view text) {
+std::vector<Tag> find_tags(std::string_view text, TagKinds kinds) {
+  static constexpr std::string_view kGroundTruth[] = {"RACE", "LIFETIME", "DEADLOCK"};
+  static constexpr std::string_view kFix[] = {"FIX"};
+  const std::span<const std::string_view> wanted =
+      kinds == TagKinds::kFix ? std::span<const std::string_view>(kFix) : std::span<const std::string_view>(kGroundTruth);
   std::vector<Tag> tags;
   int line_no = 0;
   std::size_t pos = 0;
@@ -40,7 +45,7 @@ std::vector<Tag> find_tags(std::string_view text) {
     if (auto comment = line.find("//"); comment != std::string_view::npos) {
       std::string_view rest = trim(line.substr(comment + 2));
       std::string_view kind;
-      for (std::string_view k : {"RACE", "LIFETIME", "DEADLOCK"})
+      for (std::string_view k : wanted)
         if (rest.substr(0, k.size() + 1) == std::string(k) + "(") kind = k;
       if (!kind.empty()) {
         const std::size_t open = kind.size() + 1;
@@ -60,6 +65,11 @@ std::vector<Tag> find_tags(std::string_view text) {
     pos = end + 1;
   }
   return tags;
+}
+
+bool is_source_file(std::string_view file, std::string_view path) {
+  return file.size() >= path.size() && file.substr(file.size() - path.size()) == path &&
+         (file.size() == path.size() || file[file.size() - path.size() - 1] == '/');
 }
 
 std::vector<std::string> source_lines(std::string_view text, int first, int last) {

@@ -16,9 +16,12 @@ namespace lockedges {
 // Tag — one `RACE(id): note` comment in a case file. The word before the
 // parenthesis names what a detector should report there: RACE (a data race),
 // LIFETIME (a use after the object's lifetime: ASan), DEADLOCK (a
-// lock-order inversion).
+// lock-order inversion). Those three are ground truth. A fourth kind, FIX,
+// marks the line of a fixed variant that removes bug `id` (`symptom` for a
+// bug no detector sees); it is for teaching only, never a place where a
+// finding may land.
 struct Tag {
-  std::string kind;  // "RACE", "LIFETIME", "DEADLOCK"
+  std::string kind;  // "RACE", "LIFETIME", "DEADLOCK"; or "FIX"
   std::string id;    // "A"
   int line = 0;      // 1-based
   std::string note;  // text after the colon
@@ -28,7 +31,17 @@ struct Tag {
 std::optional<std::string_view> embedded_source(std::string_view path);
 void register_embedded_source(std::string_view path, std::string_view text);
 
-std::vector<Tag> find_tags(std::string_view text);
+enum class TagKinds {
+  kGroundTruth,  // RACE, LIFETIME, DEADLOCK: where findings must land
+  kFix,          // FIX: the lines that fix them
+};
+
+// The tags of `kinds` in `text`, in line order.
+std::vector<Tag> find_tags(std::string_view text, TagKinds kinds = TagKinds::kGroundTruth);
+
+// Whether `file` (a path as a detector reports it) is the case file `path`
+// ("cases/x.cpp"): the same path, or one ending in "/" + path.
+bool is_source_file(std::string_view file, std::string_view path);
 
 // Lines [first, last] of `text`, 1-based, clamped to the file.
 std::vector<std::string> source_lines(std::string_view text, int first, int last);

@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "profiler.hpp"
 #include "scenario.hpp"
 #include "shared_mutex.hpp"
+#include "step_gate.hpp"
 
 namespace lockedges {
 
@@ -90,11 +92,24 @@ int run_worker(const WorkerRequest& request) {
       return kWorkerFailed;
     }
   }
+  const bool stepping = request.step_events_fd >= 0 || request.step_go_fd >= 0;
+  if (stepping && (request.mode != Mode::kForced || request.step_events_fd < 0 || request.step_go_fd < 0)) {
+    std::cerr << "lockedges worker: step-through needs forced mode and both pipes\n";
+    return kWorkerUsageError;
+  }
   // A stress run asked to stop (the driver's Ctrl-C) ends its loops and
   // still writes its result and profile.
   if (request.mode == Mode::kStress) std::signal(SIGTERM, [](int) { Run::request_stop(); });
+  // A parent that went away closes the pipes: the run goes on unstepped.
+  if (stepping) std::signal(SIGPIPE, SIG_IGN);
   try {
+    std::unique_ptr<StepGate> gate;
+    if (stepping) gate = std::make_unique<StepGate>(request.step_events_fd, request.step_go_fd);
     Run run(request.mode, request.limits);
+    if (gate) {
+      run.step_through(gate.get());
+      gate->start();
+    }
     // A deadlocked stress run never returns: the watchdog writes what it saw
     // and ends the process (the threads cannot be joined).
     run.on_deadlock([&run, &request](const std::string& description) {
@@ -115,6 +130,7 @@ int run_worker(const WorkerRequest& request) {
       variant->forced(run);
     else
       variant->stress(run);
+    if (gate) gate->stop();  // every thread of the run has joined
     if (profiling) profiler::stop();
     if (!write_result(request.result_path, run_result_json(run, request))) {
       std::cerr << "lockedges worker: cannot write " << request.result_path << '\n';

@@ -22,6 +22,10 @@ struct WorkerRequest {
   std::string result_path;  // where the JSON result goes; "-" for standard output
   std::string profile_path; // stress mode: write a gperftools CPU profile here ("" = none)
   bool mark_start = false;  // write "start_ns <CLOCK_MONOTONIC ns>" to stderr as the variant starts
+  // Forced mode, step-through (lib/step_gate.hpp): the pipes to the parent,
+  // events out and "go" in; -1 = not stepping.
+  int step_events_fd = -1;
+  int step_go_fd = -1;
 };
 
 // The line a worker writes with WorkerRequest::mark_start.

@@ -1,0 +1,65 @@
+// `lockedges run <scenario> --step` — the broken variant's forced schedule,
+// one event at a time, for a projector. The options join `run`'s; the work
+// is lib/step.cpp's.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+
+#include "commands.hpp"
+#include "color.hpp"
+#include "driver.hpp"
+#include "scenario.hpp"
+#include "step.hpp"
+#include "terminal_diagram.hpp"
+
+namespace lockedges::cli {
+
+namespace {
+
+std::atomic<bool> g_step_interrupted{false};
+extern "C" void on_step_interrupt(int) { g_step_interrupted.store(true); }
+
+}  // namespace
+
+void add_step_options(CLI::App& run, StepFlags& flags) {
+  auto* step = run.add_flag("--step", flags.step,
+                            "Step through the broken variant's forced schedule under ThreadSanitizer, one event "
+                            "at a time (Enter: next; end of input: run through; Ctrl-C: stop, exit 1), then show "
+                            "TSan's verdict");
+  run.add_option("--step-delay", flags.delay_ms, "With --step: advance by itself after this many milliseconds")
+      ->check(CLI::Range(0, 600000))
+      ->needs(step);
+  run.add_option("--variant", flags.variant, "With --step: the variant to step (default: the first broken one)")
+      ->needs(step);
+}
+
+int run_step(const std::string& scenario_name, const std::string& out_dir, const StepFlags& flags,
+             const Context& context) {
+  if (scenario_name == "all") throw UsageError("--step takes one scenario, not `all`");
+  const Scenario& scenario = *Registry::instance().find(scenario_name);
+  if (!flags.variant.empty() && scenario.find_variant(flags.variant) == nullptr) {
+    std::string valid;
+    for (const auto& v : scenario.variants) valid += (valid.empty() ? "" : ", ") + v.name;
+    throw UsageError("scenario '" + scenario_name + "' has no variant '" + flags.variant + "'. Valid: " + valid + ".");
+  }
+  StepOptions options;
+  options.variant = flags.variant;
+  options.delay_ms = flags.delay_ms;
+  options.color = use_color(context.no_color, STDOUT_FILENO);
+  options.width = diagram_width(STDOUT_FILENO);
+  options.out_dir = out_dir;
+  options.binaries = sibling_binaries();
+  options.interrupted = &g_step_interrupted;
+  g_step_interrupted.store(false);
+  // Ctrl-C ends the child and exits 1; a write to a child already gone must
+  // not kill this process.
+  auto* previous_int = std::signal(SIGINT, on_step_interrupt);
+  auto* previous_pipe = std::signal(SIGPIPE, SIG_IGN);
+  const int status = step_through(scenario, options);
+  std::signal(SIGINT, previous_int);
+  std::signal(SIGPIPE, previous_pipe);
+  return status;
+}
+
+}  // namespace lockedges::cli
