@@ -155,14 +155,22 @@ TEST(BenchCli, AQuickPassWritesGoogleBenchmarksJsonAndTheRatioTables) {
   std::set<std::string> scenarios, groups;
   for (const json& b : results.at("benchmarks")) {
     const std::string name = b.at("name");
-    EXPECT_FALSE(b.value("error_occurred", false)) << name;
+    // Whether free-running threads hit a race within the limit is luck: a
+    // detection stress row may say so instead of giving a time.
+    if (name.rfind("detection/", 0) == 0 && b.value("error_occurred", false)) {
+      EXPECT_TRUE(b.value("error_message", "").starts_with("not found in")) << name << ": " << b;
+      groups.insert("detection");
+      continue;
+    }
+    EXPECT_FALSE(b.value("error_occurred", false)) << name << ": " << b;
     EXPECT_GT(b.at("items_per_second").get<double>(), 0) << name;
     groups.insert(name.substr(0, name.find('/')));
     if (name.rfind("fixes/", 0) == 0) scenarios.insert(name.substr(6, name.find('/', 6) - 6));
   }
   EXPECT_EQ(scenarios.size(), Registry::instance().all().size());
   for (const auto& s : Registry::instance().names()) EXPECT_TRUE(scenarios.count(s)) << s;
-  EXPECT_EQ(groups, (std::set<std::string>{"fixes", "stores", "profiler"}));
+  EXPECT_EQ(groups, (std::set<std::string>{"fixes", "stores", "profiler", "detection"}));
+  EXPECT_TRUE(results.at("lockedges").at("tables").contains("detection/deferred-lambda-write.broken"));
   EXPECT_TRUE(results.at("lockedges").at("tables").contains("fixes/coarse-lock"));
 
   const std::string md = testing::slurp(dir.path() / "bench.md");
