@@ -59,8 +59,9 @@ int bench(const BenchCliOptions& o, const std::vector<std::string>& extras) {
     spdlog::error("{}", outcome.error);
     return outcome.exit_code;
   }
-  if (!outcome.text.empty()) spdlog::info("tables: {}; Google Benchmark's JSON: {}", outcome.markdown.string(),
-                                          outcome.json.string());
+  if (!outcome.text.empty())
+    spdlog::info("tables: {} and {}; Google Benchmark's JSON: {}", outcome.html.string(), outcome.markdown.string(),
+                 outcome.json.string());
   return kExitOk;
 }
 
@@ -69,9 +70,9 @@ int bench(const BenchCliOptions& o, const std::vector<std::string>& extras) {
 void setup_bench(CLI::App& app, Context& context) {
   auto o = std::make_shared<BenchCliOptions>();
   auto* cmd = app.add_subcommand(
-      "bench", "Benchmark each fix against its broken variant, and stores against concurrent-map libraries");
+      "bench", "Benchmark each fix against its broken variant, stores against concurrent-map libraries, and detection speed");
   cmd->add_option("scenarios", o->scenarios, "Scenarios to benchmark (default: all)");
-  cmd->add_option("--out", o->out, "Folder for bench.json (Google Benchmark's JSON) and bench.md (the tables)")
+  cmd->add_option("--out", o->out, "Folder for bench.json (Google Benchmark's JSON), bench.md and bench.html (the tables)")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads,
                   "Thread counts, comma-separated (default: 1, 2 and this machine's core count)")

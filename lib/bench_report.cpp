@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "report.hpp"
+
 namespace lockedges {
 
 namespace {
@@ -77,6 +79,9 @@ std::string rate_text(double per_second) {
   return fmt::format("{:.1f}/s", per_second);
 }
 
+
+}  // namespace
+
 std::string threads_text(int t) { return fmt::format("{} thread{}", t, t == 1 ? "" : "s"); }
 
 // One cell: throughput and ratio, "-" where the row did not run.
@@ -101,25 +106,6 @@ std::string goal_text(const BenchGoal& g) {
                                                                    : " (under 2x: not met)");
   return text;
 }
-
-// Rows of cells, left-aligned, columns three spaces apart.
-std::string columns(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
-  std::vector<std::size_t> width;
-  for (const auto& r : rows)
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      if (width.size() <= i) width.push_back(0);
-      width[i] = std::max(width[i], r[i].size());
-    }
-  std::string out;
-  for (const auto& r : rows) {
-    std::string line = indent;
-    for (std::size_t i = 0; i < r.size(); ++i) line += fmt::format("{:<{}}", r[i], i + 1 < r.size() ? width[i] + 3 : 0);
-    out += line + "\n";
-  }
-  return out;
-}
-
-}  // namespace
 
 const BenchRow* BenchTable::baseline() const {
   for (const auto& r : rows)
@@ -228,7 +214,7 @@ std::string render_bench_text(const std::vector<BenchTable>& tables) {
       for (int t : table.threads) cells.push_back(cell_text(table, row, t));
       rows.push_back(cells);
     }
-    out += columns(rows, "  ");
+    out += text_table(rows, "  ");
     for (const auto& row : table.rows)
       if (!row.note.empty()) out += fmt::format("  * {}: {}\n", row.name, row.note);
     for (const auto& goal : bench_goals(table)) out += "  goal at " + goal_text(goal) + "\n";

@@ -68,6 +68,14 @@ std::vector<BenchGoal> bench_goals(const BenchTable& table);
 // ran. Entries whose names do not have three parts are skipped.
 std::vector<BenchTable> bench_tables(const nlohmann::json& results);
 
+// "1 thread", "2 threads".
+std::string threads_text(int threads);
+// One cell: "12.3M/s 1.04x", "-" where the row did not run, "error: ..."
+// where it failed.
+std::string cell_text(const BenchTable& table, const BenchRow& row, int threads);
+// One goal line: the best fix and library and whether each aim was met.
+std::string goal_text(const BenchGoal& goal);
+
 std::string render_bench_text(const std::vector<BenchTable>& tables);
 // `results` gives the header: date, host, CPUs, build type.
 std::string render_bench_markdown(const std::vector<BenchTable>& tables, const nlohmann::json& results);

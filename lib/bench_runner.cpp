@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_report.hpp"
+#include "html_report.hpp"
+#include "html_report.hpp"
 #include "scenario.hpp"
 
 namespace lockedges {
@@ -203,6 +205,7 @@ BenchOutcome run_bench(const BenchOptions& o) {
   }
   outcome.json = o.out_dir / "bench.json";
   outcome.markdown = o.out_dir / "bench.md";
+  outcome.html = o.out_dir / "bench.html";
 
   // Google Benchmark reads its options from an argv; ours come first so the
   // JSON always lands in out_dir.
@@ -250,9 +253,11 @@ BenchOutcome run_bench(const BenchOptions& o) {
   outcome.text = render_bench_text(tables);
   std::ofstream md(outcome.markdown);
   md << render_bench_markdown(tables, results);
-  if (!md) {
+  std::ofstream html(outcome.html);
+  html << render_bench_html(tables, results);
+  if (!md || !html) {
     outcome.exit_code = 1;
-    outcome.error = fmt::format("cannot write {}", outcome.markdown.string());
+    outcome.error = fmt::format("cannot write {} or {}", outcome.markdown.string(), outcome.html.string());
   }
   return outcome;
 }

@@ -101,6 +101,7 @@ struct BenchOutcome {
   std::string error;
   std::filesystem::path json;      // Google Benchmark's JSON
   std::filesystem::path markdown;  // the tables
+  std::filesystem::path html;      // the same tables, a self-contained page
   std::string text;                // the tables, for the terminal
 };
 
@@ -110,7 +111,8 @@ std::vector<int> default_bench_threads();
 
 // run_bench — registers the chosen groups' benchmarks, runs them (Google
 // Benchmark's console output goes to standard output as each finishes),
-// writes out_dir/bench.json and out_dir/bench.md, and returns the tables.
+// writes out_dir/bench.json, out_dir/bench.md and out_dir/bench.html, and
+// returns the tables.
 // Call once per process: Google Benchmark's flags are global.
 BenchOutcome run_bench(const BenchOptions& options);
 

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_report.hpp"
 #include "profile_report.hpp"
 #include "report.hpp"
 
@@ -36,6 +37,11 @@ std::string sequence_diagram_svg(const VariantReport& variant);
 // sub-sections `<scenario>-lesson`, `-matrix`, `-findings`, `-cost`,
 // `-profile` and `-interleaving`.
 std::string render_html(const std::vector<ScenarioReport>& reports);
+
+// The `bench` report: one table per benchmark table (bench_report.hpp), in
+// sections with id `bench-<group>-<table>`; `results` (Google Benchmark's
+// JSON) gives the machine and date.
+std::string render_bench_html(const std::vector<BenchTable>& tables, const nlohmann::json& results);
 
 // The `profile` report: the session, then per variant its top functions and
 // flame graph, in sections with id `profile-<scenario>`.

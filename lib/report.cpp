@@ -209,8 +209,6 @@ Rows comparison_rows(const ScenarioReport& r) {
   return rows;
 }
 
-namespace {
-
 std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
   std::vector<std::size_t> width;
   for (const auto& r : rows)
@@ -228,6 +226,9 @@ std::string text_table(const std::vector<std::vector<std::string>>& rows, const 
   }
   return out;
 }
+
+namespace {
+
 
 std::string markdown_table(const std::vector<std::vector<std::string>>& rows) {
   std::string out;

@@ -123,6 +123,10 @@ nlohmann::json to_json(const std::vector<ScenarioReport>& reports);
 std::string render_text(const std::vector<ScenarioReport>& reports);
 std::string render_markdown(const std::vector<ScenarioReport>& reports);
 
+// Rows of cells as left-aligned text columns, three spaces apart, each line
+// starting with `indent`.
+std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent);
+
 // "3.2M", "850k", "12" — for ops/s in narrow columns.
 std::string human_count(double value);
 

@@ -180,6 +180,12 @@ TEST(BenchCli, AQuickPassWritesGoogleBenchmarksJsonAndTheRatioTables) {
   EXPECT_TRUE(contains(md, "`tbb-concurrent_hash_map`")) << md;
   EXPECT_TRUE(contains(md, "fix/library")) << md;
   EXPECT_TRUE(contains(r.out, "coarse-lock: broken against fixed")) << "tables on stdout";
+  const std::string html = testing::slurp(dir.path() / "bench.html");
+  EXPECT_TRUE(html.starts_with("<!DOCTYPE html>"));
+  for (const char* id : {"bench-fixes-coarse-lock", "bench-stores-coarse-lock.read-mostly",
+                         "bench-detection-deferred-lambda-write.broken"})
+    EXPECT_TRUE(contains(html, std::string("id=\"") + id + "\"")) << id;
+  EXPECT_FALSE(contains(html, "<script")) << "a page with no script";
 }
 
 TEST(BenchCli, AnUnknownScenarioExitsTwoWithDidYouMean) {
