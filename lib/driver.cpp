@@ -77,20 +77,6 @@ void merge_findings(std::vector<tsan::Finding>& into, std::vector<tsan::Finding>
   for (auto& f : more) tsan::merge(into, std::move(f));
 }
 
-std::vector<Event> events_from(const nlohmann::json& result) {
-  std::vector<Event> events;
-  for (const auto& e : result.value("events", nlohmann::json::array())) {
-    Event ev;
-    ev.seq = e.value("seq", std::uint64_t{0});
-    ev.t_ns = e.value("t_ns", std::int64_t{0});
-    ev.thread = e.value("thread", 0);
-    ev.kind = e.value("kind", "");
-    ev.what = e.value("what", "");
-    events.push_back(std::move(ev));
-  }
-  return events;
-}
-
 std::vector<LockStats> locks_from(const nlohmann::json& result) {
   std::vector<LockStats> locks;
   for (const auto& l : result.value("locks", nlohmann::json::array())) {
@@ -348,7 +334,7 @@ class ScenarioRunner {
         for (const auto& [name, count] : symptoms) v.forced_symptoms[name] += count;
       if (auto it = symptoms.find(scenario_.symptom); it != symptoms.end()) seen.symptom = it->second;
       if (tsan && v.interleaving.empty()) {
-        v.interleaving = events_from(*json);
+        v.interleaving = events_from_result(*json);
         v.thread_names = json->value("threads", std::vector<std::string>{});
       }
     } else if (outcome.exited && reports == 0) {

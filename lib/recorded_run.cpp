@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "child.hpp"
+#include "worker.hpp"
 
 namespace lockedges {
 
@@ -38,22 +39,6 @@ struct Scratch {
 
 }  // namespace
 
-std::vector<Event> events_from_result(const std::string& json_text) {
-  std::vector<Event> events;
-  const auto j = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return events;
-  for (const auto& e : j.value("events", nlohmann::json::array())) {
-    Event ev;
-    ev.seq = e.value("seq", std::uint64_t{0});
-    ev.t_ns = e.value("t_ns", std::int64_t{0});
-    ev.thread = e.value("thread", 0);
-    ev.kind = e.value("kind", "");
-    ev.what = e.value("what", "");
-    events.push_back(std::move(ev));
-  }
-  return events;
-}
-
 std::optional<RecordedRun> record_forced_run(const std::string& binary, const Scenario& scenario,
                                              const Variant& variant, double timeout_seconds, std::string& error) {
   Scratch scratch;
@@ -75,8 +60,10 @@ std::optional<RecordedRun> record_forced_run(const std::string& binary, const Sc
   const std::string text = read_text(scratch.path / "result.json");
   const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   RecordedRun recorded;
-  recorded.events = events_from_result(text);
-  if (j.is_object()) recorded.thread_names = j.value("threads", std::vector<std::string>{});
+  if (j.is_object()) {
+    recorded.events = events_from_result(j);
+    recorded.thread_names = j.value("threads", std::vector<std::string>{});
+  }
   if (recorded.events.empty()) {
     error = "the forced run recorded no events";
     return std::nullopt;

@@ -27,9 +27,6 @@ struct RecordedRun {
 std::optional<RecordedRun> record_forced_run(const std::string& binary, const Scenario& scenario,
                                              const Variant& variant, double timeout_seconds, std::string& error);
 
-// The events of a worker's result JSON.
-std::vector<Event> events_from_result(const std::string& json_text);
-
 // The first broken variant of `scenario` (every scenario has one).
 const Variant* first_broken(const Scenario& scenario);
 

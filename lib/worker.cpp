@@ -68,6 +68,20 @@ bool write_result(const std::string& path, const nlohmann::json& j) {
 
 }  // namespace
 
+std::vector<Event> events_from_result(const nlohmann::json& result) {
+  std::vector<Event> events;
+  for (const auto& e : result.value("events", nlohmann::json::array())) {
+    Event ev;
+    ev.seq = e.value("seq", std::uint64_t{0});
+    ev.t_ns = e.value("t_ns", std::int64_t{0});
+    ev.thread = e.value("thread", 0);
+    ev.kind = e.value("kind", "");
+    ev.what = e.value("what", "");
+    events.push_back(std::move(ev));
+  }
+  return events;
+}
+
 int run_worker(const WorkerRequest& request) {
   const Scenario* scenario = Registry::instance().find(request.scenario);
   if (scenario == nullptr) {

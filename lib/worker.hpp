@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -41,5 +42,8 @@ int run_worker(const WorkerRequest& request);
 
 // The JSON a worker writes, from a finished run.
 nlohmann::json run_result_json(const Run& run, const WorkerRequest& request);
+
+// The recorded interleaving in a worker's result JSON (its "events").
+std::vector<Event> events_from_result(const nlohmann::json& result);
 
 }  // namespace lockedges
