@@ -149,6 +149,7 @@ class Run {
   // requested. Safe to call from any thread; `iteration` is the caller's own
   // loop counter.
   bool keep_going(std::uint64_t iteration = 0) const;
+  static constexpr std::uint64_t kClockEvery = 16;  // keep_going reads the clock on these iterations
 
   // Run::request_stop — ends every stress loop early (async-signal-safe: the
   // worker calls it from its SIGTERM handler).
