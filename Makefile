@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 # Debian packages the build needs. `make deps` installs the missing ones (as root) or prints the command.
 PACKAGES := cmake make g++ libgtest-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev \
             libgoogle-perftools-dev google-perftools libbenchmark-dev graphviz \
-            libpugixml-dev python3-jsonschema libxml2-utils libcuckoo-dev libtbb-dev binutils chromium python3
+            libpugixml-dev python3-jsonschema libxml2-utils libcuckoo-dev libtbb-dev binutils libc6-dbg chromium python3
 
 .PHONY: all build deps run test bench clean
 

@@ -21,6 +21,7 @@ namespace {
 
 constexpr const char* kAddr2line = "/usr/bin/addr2line";
 constexpr const char* kNm = "/usr/bin/nm";
+constexpr const char* kReadelf = "/usr/bin/readelf";
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -76,9 +77,28 @@ std::optional<std::string> run_tool(const std::string& program, std::vector<std:
   return out;
 }
 
-// A shared library's exported functions by address, from `nm -D`: libc and
-// libstdc++ are stripped, so their dynamic symbols are all there is (what
-// google-pprof shows too). Read once per library per process.
+// The detached debug symbols of a library, found by its build ID as GDB
+// and google-pprof look for them (/usr/lib/debug/.build-id/ab/cdef....debug);
+// "" when not installed.
+std::string debug_file(const std::string& path) {
+  std::string error;
+  const auto notes = run_tool(kReadelf, {"-n", path}, error);
+  if (!notes) return "";
+  const auto at = notes->find("Build ID: ");
+  if (at == std::string::npos) return "";
+  std::istringstream in(notes->substr(at + 10));
+  std::string id;
+  in >> id;
+  if (id.size() < 3) return "";
+  const std::string file = "/usr/lib/debug/.build-id/" + id.substr(0, 2) + "/" + id.substr(2) + ".debug";
+  std::error_code ec;
+  return fs::exists(file, ec) ? file : "";
+}
+
+// A shared library's functions by address. libc is stripped: without its
+// debug symbols (Debian's libc6-dbg) only the exported functions have names,
+// and an internal one (start_thread, the futex waits) takes the name of the
+// exported function before it. Read once per library per process.
 class LibrarySymbols {
  public:
   static const std::vector<std::pair<std::uint64_t, std::string>>& of(const std::string& path) {
@@ -89,7 +109,12 @@ class LibrarySymbols {
     if (it != cache.end()) return it->second;
     std::vector<std::pair<std::uint64_t, std::string>> symbols;
     std::string error;
-    if (auto text = run_tool(kNm, {"-D", "-C", "-n", "--defined-only", path}, error)) {
+    // With the library's detached debug symbols (libc6-dbg), every function,
+    // its internal ones too; without, only the exported ones.
+    const std::string debug = debug_file(path);
+    std::vector<std::string> args{"-C", "-n", "--defined-only", debug.empty() ? path : debug};
+    if (debug.empty()) args.insert(args.begin(), "-D");
+    if (auto text = run_tool(kNm, args, error)) {
       std::istringstream in(*text);
       std::string line;
       while (std::getline(in, line)) {

@@ -6,7 +6,8 @@
 // docs/cpuprofile-fileformat), and binutils' addr2line and nm, which
 // google-pprof itself calls, do the symbolising: one addr2line over the
 // profile's distinct addresses in the executable (inlined frames included),
-// and one nm per shared library, kept for the rest of the process. The files
+// and one nm per shared library (of its detached debug symbols when they are
+// installed, as for libc with libc6-dbg), kept for the rest of the process. The files
 // stay pprof-format: google-pprof still reads every one of them.
 #pragma once
 
