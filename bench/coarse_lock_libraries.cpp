@@ -1,6 +1,6 @@
 // coarse-lock's store comparison, the library side: two well-kept
 // concurrent hash maps from Debian, driven by the same StoreMix
-// (lib/store_mix.hpp) as the case's own stores, in the same run.
+// (lib/case_api/store_mix.hpp) as the case's own stores, in the same run.
 //
 //   libcuckoo's cuckoohash_map (libcuckoo-dev, header-only): cuckoo hashing
 //     with a spinlock per stripe of buckets; a lookup locks the key's two
@@ -18,9 +18,9 @@
 #include <libcuckoo/cuckoohash_map.hh>
 #include <tbb/concurrent_hash_map.h>
 
-#include "bench.hpp"
-#include "run.hpp"
-#include "store_mix.hpp"
+#include "case_api/bench.hpp"
+#include "case_api/run.hpp"
+#include "case_api/store_mix.hpp"
 
 namespace {
 

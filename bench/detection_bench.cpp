@@ -4,7 +4,7 @@
 // One table per broken variant whose evidence is a detector: two rows, the
 // free-running stress workload (the baseline, bounded at kStressLimit) and
 // the forced schedule, each one ThreadSanitizer child per benchmark
-// iteration that halts at its first report (lib/detection.hpp). The time is
+// iteration that halts at its first report (lib/driving/detection_speed.hpp). The time is
 // manual: from the variant's start to the child's end, so the sanitizer's
 // start-up is left out and writing the report counts in both rows alike. The
 // ratio in the table is stress time over forced time. A stress run that
@@ -21,10 +21,10 @@
 
 #include <fmt/format.h>
 
-#include "bench_runner.hpp"
-#include "detection.hpp"
-#include "driver.hpp"
-#include "scenario.hpp"
+#include "benchmarks/bench_runner.hpp"
+#include "driving/detection_speed.hpp"
+#include "driving/driver.hpp"
+#include "case_api/scenario.hpp"
 
 namespace {
 

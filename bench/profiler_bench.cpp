@@ -19,10 +19,10 @@
 
 #include <fmt/format.h>
 
-#include "bench_runner.hpp"
-#include "profiler.hpp"
-#include "run.hpp"
-#include "scenario.hpp"
+#include "benchmarks/bench_runner.hpp"
+#include "worker/profiler.hpp"
+#include "case_api/run.hpp"
+#include "case_api/scenario.hpp"
 
 namespace {
 

@@ -27,11 +27,11 @@
 
 #include <fmt/format.h>
 
-#include "bench.hpp"
-#include "run.hpp"
-#include "scenario.hpp"
-#include "shared_mutex.hpp"
-#include "store_mix.hpp"
+#include "case_api/bench.hpp"
+#include "case_api/run.hpp"
+#include "case_api/scenario.hpp"
+#include "case_api/shared_mutex.hpp"
+#include "case_api/store_mix.hpp"
 
 namespace {
 
@@ -294,7 +294,7 @@ const lockedges::Registration kRegistration{{
 }};
 
 // ===========================================================================
-// Benchmarks (`lockedges bench`, lib/bench.hpp): outside the lesson.
+// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
 // ===========================================================================
 
 // `fixes` group — the stress workload's two roles, taken by every thread in
@@ -335,7 +335,7 @@ const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
                  {.variant = "fixed", .make = lockedges::bench_factory<Bench<SplitStore>>()},
                  {.variant = "fixed-striped", .make = lockedges::bench_factory<Bench<StripedStore>>()}}}};
 
-// `stores` group — the three stores under lib/store_mix.hpp's read/write
+// `stores` group — the three stores under lib/case_api/store_mix.hpp's read/write
 // mix, next to two concurrent-map libraries (bench/coarse_lock_libraries.cpp).
 // The variants never read a session, so the lookup is written here, taking
 // the lock each store's own code takes for sessions.

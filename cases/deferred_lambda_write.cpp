@@ -15,11 +15,11 @@
 #include <string>
 #include <unordered_map>
 
-#include "bench.hpp"
-#include "run.hpp"
-#include "scenario.hpp"
-#include "scope_exit.hpp"
-#include "shared_mutex.hpp"
+#include "case_api/bench.hpp"
+#include "case_api/run.hpp"
+#include "case_api/scenario.hpp"
+#include "case_api/scope_exit.hpp"
+#include "case_api/shared_mutex.hpp"
 
 namespace {
 
@@ -169,7 +169,7 @@ const lockedges::Registration kRegistration{{
 }};
 
 // ===========================================================================
-// Benchmarks (`lockedges bench`, lib/bench.hpp): outside the lesson.
+// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
 // ===========================================================================
 
 // `fixes` group — the stress workload's mix, on every thread: operations

@@ -18,10 +18,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "bench.hpp"
-#include "run.hpp"
-#include "scenario.hpp"
-#include "shared_mutex.hpp"
+#include "case_api/bench.hpp"
+#include "case_api/run.hpp"
+#include "case_api/scenario.hpp"
+#include "case_api/shared_mutex.hpp"
 
 namespace {
 
@@ -225,7 +225,7 @@ const lockedges::Registration kRegistration{{
 }};
 
 // ===========================================================================
-// Benchmarks (`lockedges bench`, lib/bench.hpp): outside the lesson.
+// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
 // ===========================================================================
 
 // `fixes` group — the lookup thread's operation, on every thread, against a

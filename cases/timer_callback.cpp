@@ -33,11 +33,11 @@
 #include <utility>
 #include <vector>
 
-#include "bench.hpp"
-#include "run.hpp"
-#include "scenario.hpp"
-#include "shared_mutex.hpp"
-#include "timer_queue.hpp"
+#include "case_api/bench.hpp"
+#include "case_api/run.hpp"
+#include "case_api/scenario.hpp"
+#include "case_api/shared_mutex.hpp"
+#include "case_api/timer_queue.hpp"
 
 namespace {
 
@@ -329,7 +329,7 @@ const lockedges::Registration kRegistration{{
 }};
 
 // ===========================================================================
-// Benchmarks (`lockedges bench`, lib/bench.hpp): outside the lesson.
+// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
 // ===========================================================================
 
 // `fixes` group — the stress workload's mix, on every thread: operation

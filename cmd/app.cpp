@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "scenario.hpp"
-#include "suggest.hpp"
+#include "case_api/scenario.hpp"
+#include "util/suggest.hpp"
 
 #ifndef LOCKEDGES_VERSION
 #define LOCKEDGES_VERSION "0.0.0"

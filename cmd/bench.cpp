@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <iostream>
 
-#include "bench_runner.hpp"
+#include "benchmarks/bench_runner.hpp"
 #include "commands.hpp"
-#include "suggest.hpp"
+#include "util/suggest.hpp"
 
 namespace lockedges::cli {
 

@@ -3,13 +3,13 @@
 
 #include <fmt/format.h>
 
-#include "color.hpp"
+#include "terminal/color.hpp"
 #include "commands.hpp"
-#include "driver.hpp"
-#include "recorded_run.hpp"
-#include "scenario.hpp"
-#include "source.hpp"
-#include "terminal_diagram.hpp"
+#include "child/binaries.hpp"
+#include "driving/recorded_run.hpp"
+#include "case_api/scenario.hpp"
+#include "sources/source.hpp"
+#include "terminal/diagram.hpp"
 
 namespace lockedges::cli {
 

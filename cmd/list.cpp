@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "scenario.hpp"
+#include "case_api/scenario.hpp"
 
 namespace lockedges::cli {
 

@@ -10,10 +10,11 @@
 #include <thread>
 
 #include "commands.hpp"
-#include "driver.hpp"
-#include "html_report.hpp"
-#include "report.hpp"
-#include "scenario.hpp"
+#include "child/binaries.hpp"
+#include "driving/profiling.hpp"
+#include "reports/html_report.hpp"
+#include "reports/report.hpp"
+#include "case_api/scenario.hpp"
 
 namespace lockedges::cli {
 

@@ -8,11 +8,13 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "driver.hpp"
-#include "html_report.hpp"
-#include "junit.hpp"
-#include "report.hpp"
-#include "scenario.hpp"
+#include "child/binaries.hpp"
+#include "driving/driver.hpp"
+#include "reports/html_report.hpp"
+#include "reports/junit.hpp"
+#include "reports/report.hpp"
+#include "case_api/scenario.hpp"
+#include "verdict/verdict.hpp"
 
 namespace lockedges::cli {
 

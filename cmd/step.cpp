@@ -1,17 +1,17 @@
 // `lockedges run <scenario> --step` — the broken variant's forced schedule,
 // one event at a time, for a projector. The options join `run`'s; the work
-// is lib/step.cpp's.
+// is lib/driving/step.cpp's.
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 
 #include "commands.hpp"
-#include "color.hpp"
-#include "driver.hpp"
-#include "scenario.hpp"
-#include "step.hpp"
-#include "terminal_diagram.hpp"
+#include "terminal/color.hpp"
+#include "child/binaries.hpp"
+#include "case_api/scenario.hpp"
+#include "driving/step.hpp"
+#include "terminal/diagram.hpp"
 
 namespace lockedges::cli {
 

@@ -1,6 +1,6 @@
 // lib/asan_log on real AddressSanitizer, LeakSanitizer and UBSan logs
 // (tests/fixtures/asan/; line numbers refer to the programs in src/ there).
-#include "asan_log.hpp"
+#include "detection/asan_log.hpp"
 
 #include <gtest/gtest.h>
 

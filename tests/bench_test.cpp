@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench.hpp"
-#include "bench_report.hpp"
-#include "scenario.hpp"
+#include "case_api/bench.hpp"
+#include "benchmarks/bench_report.hpp"
+#include "case_api/scenario.hpp"
 #include "test_util.hpp"
 
 namespace lockedges {

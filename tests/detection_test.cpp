@@ -5,8 +5,8 @@
 
 #include <fstream>
 
-#include "detection.hpp"
-#include "scenario.hpp"
+#include "driving/detection_speed.hpp"
+#include "case_api/scenario.hpp"
 #include "test_util.hpp"
 
 namespace lockedges {

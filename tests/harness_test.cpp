@@ -15,16 +15,16 @@
 #include <mutex>
 #include <shared_mutex>
 
-#include "child.hpp"
-#include "run.hpp"
-#include "scenario.hpp"
-#include "shared_mutex.hpp"
-#include "source.hpp"
-#include "suggest.hpp"
+#include "child/spawn.hpp"
+#include "case_api/run.hpp"
+#include "case_api/scenario.hpp"
+#include "case_api/shared_mutex.hpp"
+#include "sources/source.hpp"
+#include "util/suggest.hpp"
 #include "test_util.hpp"
-#include "cpu_profile.hpp"
-#include "profile.hpp"
-#include "timer_queue.hpp"
+#include "profiles/cpu_profile.hpp"
+#include "profiles/profile.hpp"
+#include "case_api/timer_queue.hpp"
 
 namespace lockedges {
 namespace {

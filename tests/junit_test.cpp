@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
-#include "junit.hpp"
+#include "reports/junit.hpp"
 #include "sample_report.hpp"
 #include "test_util.hpp"
 
@@ -102,9 +102,10 @@ TEST(Junit, FailureMessagesAreTheVerdictsReasons) {
   EXPECT_FALSE(testcase(parse(render_junit({r})), "tool run").child("error").empty());
   r.verdict = kVerdictNotReproduced;
   const auto doc = parse(render_junit({r}));
-  std::vector<std::string> expected{reproduction(r.variants[0], r.symptom),
-                                    "ground truth not matched: " + r.ground_truth.note};
-  for (const auto& p : fix_problems(r.variants[2])) expected.push_back(p);
+  std::vector<std::string> expected = r.variants[0].judgement.reasons;
+  expected.push_back("ground truth not matched: " + r.ground_truth.note);
+  for (const auto& p : r.variants[2].judgement.reasons) expected.push_back(p);
+  ASSERT_EQ(expected.size(), 4u) << "the sample's broken variant and its fix each fail";
   std::string messages;
   for (const auto& x : doc.select_nodes("//failure")) messages += std::string(x.node().attribute("message").value()) + "; ";
   for (const auto& e : expected) EXPECT_NE(messages.find(e), std::string::npos) << e << "\nin: " << messages;

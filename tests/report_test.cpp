@@ -9,11 +9,11 @@
 #include <regex>
 #include <sstream>
 
-#include "html_report.hpp"
-#include "profile_report.hpp"
-#include "report.hpp"
-#include "scenario.hpp"
-#include "source.hpp"
+#include "reports/html_report.hpp"
+#include "reports/profile_report.hpp"
+#include "reports/report.hpp"
+#include "case_api/scenario.hpp"
+#include "sources/source.hpp"
 #include "test_util.hpp"
 
 namespace lockedges {

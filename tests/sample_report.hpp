@@ -12,8 +12,8 @@
 // and the ground truth is not matched (a finding off the tags) -> fails.
 #pragma once
 
-#include "driver.hpp"
-#include "report.hpp"
+#include "reports/report.hpp"
+#include "verdict/verdict.hpp"
 
 namespace lockedges::testing {
 
@@ -58,6 +58,14 @@ inline DetectorResult sample_detector(int runs, int runs_with_warnings, const st
   return d;
 }
 
+// What each forced run showed: `reported` of them with two reports each,
+// the first `with_symptom` with the symptom counter at 2.
+inline std::vector<ForcedRun> sample_forced_runs(int runs, int reported, int with_symptom) {
+  std::vector<ForcedRun> out;
+  for (int i = 0; i < runs; ++i) out.push_back({i < reported ? 2 : 0, i < with_symptom ? 2 : 0});
+  return out;
+}
+
 inline ProfileResult sample_profile(const std::string& dir, double lock_share) {
   ProfileResult p;
   p.ran = true;
@@ -79,7 +87,6 @@ inline VariantReport sample_variant(const std::string& dir, const std::string& n
   v.summary = name + " variant of the sample";
   v.tsan = sample_detector(3, broken ? 3 : 0, dir + "/" + name, "tsan");
   v.asan = sample_detector(1, 0, dir + "/" + name, "asan");
-  v.reproduced_runs = broken ? 3 : 0;
   v.forced_symptoms = {{"lost updates", broken ? 4 : 0}};
   v.runs_with_symptom = broken ? 2 : 0;
   v.stress.ran = true;
@@ -97,7 +104,9 @@ inline VariantReport sample_variant(const std::string& dir, const std::string& n
                     {3, 3000, 1, "schedule", "goes on: reader is blocked on store.mu_", 2},
                     {4, 3500, 1, "unlock", "releases shared lock store.mu_", -1},
                     {5, 4000, 0, "note", "both threads joined", -1}};
+  v.forced_runs = sample_forced_runs(3, broken ? 3 : 0, v.runs_with_symptom);
   v.wall_seconds = 1.5;
+  judge_variant(v, "lost updates");
   return v;
 }
 
@@ -114,8 +123,8 @@ inline ScenarioReport sample_report() {
   r.report_dir = "/tmp/sample/sample-scenario";
 
   VariantReport broken = sample_variant(r.report_dir, "broken", true);
-  broken.reproduced_runs = 2;
   broken.tsan = sample_detector(3, 2, r.report_dir + "/broken", "tsan");
+  broken.forced_runs = sample_forced_runs(3, 2, 2);
   broken.asan.runs_with_warnings = 1;
   broken.asan.warnings = 1;
   broken.asan.findings = {sample_asan_finding()};
@@ -123,7 +132,7 @@ inline ScenarioReport sample_report() {
   VariantReport slow = sample_variant(r.report_dir, "broken-slow", true);
   slow.evidence = "symptom";
   slow.tsan = sample_detector(3, 0, r.report_dir + "/broken-slow", "tsan");
-  slow.runs_with_symptom = 3;
+  slow.forced_runs = sample_forced_runs(3, 0, 3);
   VariantReport fixed = sample_variant(r.report_dir, "fixed", false);
   fixed.tsan = sample_detector(3, 1, r.report_dir + "/fixed", "tsan");
   fixed.stress.timed_out = true;
@@ -133,6 +142,7 @@ inline ScenarioReport sample_report() {
   VariantReport io = sample_variant(r.report_dir, "fixed-io", false);
   io.errors = {"cannot create /tmp/sample/sample-scenario/fixed-io: Permission denied"};
   r.variants = {broken, slow, fixed, io};
+  for (auto& v : r.variants) judge_variant(v, r.symptom);
 
   r.ground_truth.matched = false;
   r.ground_truth.note = "findings outside the tagged lines: cases/sample.cpp:61 (broken, data race)";

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scenario.hpp"
+#include "case_api/scenario.hpp"
 #include "test_util.hpp"
 
 namespace lockedges {

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report.hpp"
+#include "reports/report.hpp"
 #include "sample_report.hpp"
 #include "test_util.hpp"
 

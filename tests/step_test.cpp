@@ -15,13 +15,13 @@
 #include <set>
 #include <thread>
 
-#include "color.hpp"
-#include "recorded_run.hpp"
-#include "scenario.hpp"
-#include "source.hpp"
-#include "terminal_diagram.hpp"
+#include "terminal/color.hpp"
+#include "driving/recorded_run.hpp"
+#include "case_api/scenario.hpp"
+#include "sources/source.hpp"
+#include "terminal/diagram.hpp"
 #include "test_util.hpp"
-#include "tsan_log.hpp"
+#include "detection/tsan_log.hpp"
 
 extern char** environ;
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "child.hpp"
+#include "child/spawn.hpp"
 
 namespace lockedges::testing {
 

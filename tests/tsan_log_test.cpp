@@ -1,7 +1,7 @@
 // Tests for lib/tsan_log: every expectation below was read off a real TSan log
 // in tests/fixtures/tsan/ (regenerate with tests/fixtures/tsan/src/regen.sh;
 // sources there, line numbers below refer to them).
-#include "tsan_log.hpp"
+#include "detection/tsan_log.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,1 @@
+// The translation unit that carries each flavour's precompiled header.

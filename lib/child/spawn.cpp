@@ -1,0 +1,167 @@
+#include "child/spawn.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+extern char** environ;
+
+namespace lockedges {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<std::string> merged_environment(const ChildSpec& spec) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    bool replaced = false;
+    for (const auto& [key, value] : spec.env)
+      if (entry.size() > key.size() && entry.substr(0, key.size()) == key && entry[key.size()] == '=')
+        replaced = true;
+    if (!replaced) env.emplace_back(entry);
+  }
+  for (const auto& [key, value] : spec.env) env.push_back(key + "=" + value);
+  return env;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+void decode(int status, ChildOutcome& out) {
+  if (WIFEXITED(status)) {
+    out.exited = true;
+    out.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    out.signal = WTERMSIG(status);
+  }
+}
+
+}  // namespace
+
+ChildOutcome run_child(const ChildSpec& spec) {
+  ChildOutcome out;
+  std::vector<std::string> argv_strings{spec.program};
+  argv_strings.insert(argv_strings.end(), spec.args.begin(), spec.args.end());
+  auto argv = pointers(argv_strings);
+  auto env_strings = merged_environment(spec);
+  auto envp = pointers(env_strings);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  const int flags = O_WRONLY | O_CREAT | O_TRUNC;
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO,
+                                   spec.stdout_path.empty() ? "/dev/null" : spec.stdout_path.c_str(),
+                                   flags, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO,
+                                   spec.stderr_path.empty() ? "/dev/null" : spec.stderr_path.c_str(),
+                                   flags, 0644);
+  // dup2 onto the same number would leave close-on-exec set: move such an
+  // fd out of the way first.
+  std::vector<int> owned;
+  for (auto [child_fd, parent_fd] : spec.fds) {
+    owned.push_back(parent_fd);
+    if (parent_fd == child_fd) owned.push_back(parent_fd = fcntl(parent_fd, F_DUPFD_CLOEXEC, 10));
+    posix_spawn_file_actions_adddup2(&actions, parent_fd, child_fd);
+  }
+  // Its own process group, so the watchdog's kill reaches anything it started.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+
+  const auto start = Clock::now();
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, spec.program.c_str(), &actions, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  for (int fd : owned) close(fd);
+  if (rc != 0) {
+    out.start_error = "cannot start " + spec.program + ": " + std::strerror(rc);
+    return out;
+  }
+  out.started = true;
+  out.pid = pid;
+
+  // Poll rather than block: the watchdog must be able to act at the deadline.
+  auto deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(spec.timeout_seconds));
+  auto nap = std::chrono::microseconds(200);
+  int status = 0;
+  for (;;) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      decode(status, out);
+      break;
+    }
+    if (done < 0 && errno != EINTR) {
+      out.start_error = std::string("waitpid failed: ") + std::strerror(errno);
+      break;
+    }
+    if (spec.cancel != nullptr && spec.cancel->load() && !out.cancelled) {
+      // Asked to stop: SIGTERM lets a worker end its loops and write what
+      // it has; the deadline below kills it if it does not.
+      out.cancelled = true;
+      kill(pid, SIGTERM);
+      const auto grace = Clock::now() + std::chrono::seconds(1);
+      if (grace < deadline) deadline = grace;
+    }
+    if (Clock::now() >= deadline) {
+      kill(-pid, SIGKILL);
+      kill(pid, SIGKILL);
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      decode(status, out);
+      out.timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(nap);
+    nap = std::min(nap * 2, std::chrono::microseconds(10000));
+  }
+  out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return out;
+}
+
+std::string describe(const ChildOutcome& o) {
+  if (!o.started) return "did not start: " + o.start_error;
+  if (o.timed_out) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "timed out after %.1f s (killed by the watchdog)", o.wall_seconds);
+    return buf;
+  }
+  if (o.exited) return "exit " + std::to_string(o.exit_code);
+  if (o.signal != 0) {
+    const char* abbrev = sigabbrev_np(o.signal);
+    return std::string("killed by SIG") + (abbrev ? abbrev : std::to_string(o.signal)) + " (" +
+           strsignal(o.signal) + ")";
+  }
+  return "ended in an unknown way";
+}
+
+std::string command_line(const ChildSpec& spec) {
+  auto quote = [](const std::string& s) {
+    if (!s.empty() && s.find_first_of(" \t'\"$\\;&|<>()*?") == std::string::npos) return s;
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  std::string line;
+  for (const auto& [k, v] : spec.env) line += k + "=" + quote(v) + " ";
+  line += quote(spec.program);
+  for (const auto& a : spec.args) line += " " + quote(a);
+  return line;
+}
+
+}  // namespace lockedges

@@ -1,0 +1,113 @@
+#include "driving/driver.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "driving/forced.hpp"
+#include "driving/profiling.hpp"
+#include "driving/stress.hpp"
+#include "profiles/profile.hpp"
+#include "verdict/verdict.hpp"
+
+namespace lockedges {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string seconds_text(double s) { return fmt::format("{}", s); }
+
+// `pending` is set when the variant's profile still has to be symbolised.
+VariantReport run_variant(const Scenario& scenario, const Variant& variant, const DriverOptions& options,
+                          bool& pending) {
+  const auto start = std::chrono::steady_clock::now();
+  auto say = [&](const std::string& what) {
+    if (options.progress) options.progress(scenario.name + ": " + variant.name + ": " + what);
+  };
+  VariantReport v;
+  v.name = variant.name;
+  v.broken = variant.broken;
+  v.evidence = !variant.broken ? "" : variant.evidence == Evidence::kDetector ? "detector" : "symptom";
+  v.summary = variant.summary;
+  const fs::path dir = options.out_dir / scenario.name / variant.name;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec) {
+    v.errors.push_back("cannot create " + dir.string() + ": " + ec.message());
+    return v;
+  }
+  run_forced(scenario, options, dir, v);
+  // A profile no longer than the stress run is taken of the stress child
+  // itself (the profiler's overhead is about 2%, the same for every
+  // variant): no extra process, and the profile shows the run the table
+  // reports. A longer one gets its own child.
+  const bool profile_stress = options.profile_seconds > 0 && options.profile_seconds <= options.stress_seconds;
+  say("stress for " + seconds_text(options.stress_seconds) + " s" + (profile_stress ? ", CPU-profiled" : ""));
+  const bool stress_exited = run_stress(scenario, options, dir, profile_stress, v);
+  if (profile_stress && v.stress.ran) {
+    v.profile.ran = stress_exited && fs::exists(dir / "cpu.prof");
+    v.profile.file = (dir / "cpu.prof").string();
+    v.profile.seconds = v.stress.seconds;
+    if (!v.profile.ran) v.profile.error = "the profiled stress child " + v.stress.outcome;
+    pending = v.profile.ran;
+  } else if (options.profile_seconds > 0) {
+    say("CPU profile for " + seconds_text(options.profile_seconds) + " s");
+    v.profile = profile_variant(scenario, variant, options, dir);
+  }
+  v.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return v;
+}
+
+// The functions whose CPU share moved most from the first profiled broken
+// variant to the first profiled fix.
+void profile_diff(ScenarioReport& report) {
+  const VariantReport* broken = nullptr;
+  const VariantReport* fixed = nullptr;
+  for (const auto& v : report.variants) {
+    if (v.broken && !broken && v.profile.samples > 0) broken = &v;
+    if (!v.broken && !fixed && v.profile.samples > 0) fixed = &v;
+  }
+  if (broken == nullptr || fixed == nullptr) return;
+  profile::Text before, after;
+  before.functions = broken->profile.top;
+  after.functions = fixed->profile.top;
+  report.profile_diff = profile::diff(before, after, 8);
+}
+
+}  // namespace
+
+ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  ScenarioReport report;
+  report.scenario = scenario.name;
+  report.title = scenario.title;
+  report.seed = scenario.seed;
+  report.source = scenario.source_path();
+  report.symptom = scenario.symptom;
+  report.lesson = scenario.lesson;
+  report.runs = options.runs;
+  report.report_dir = (options.out_dir / scenario.name).string();
+  // A stress child's profile is symbolised (addr2line, nm: about 0.2 s)
+  // beside the next variant's children, not before them.
+  report.variants.reserve(scenario.variants.size());  // the threads keep pointers into it
+  std::vector<std::jthread> symbolising;
+  for (const auto& variant : scenario.variants) {
+    bool pending = false;
+    report.variants.push_back(run_variant(scenario, variant, options, pending));
+    if (pending)
+      symbolising.emplace_back([&options, profile = &report.variants.back().profile,
+                                title = scenario.name + " / " + variant.name] {
+        symbolise(*profile, options.binaries.plain, title);
+      });
+  }
+  symbolising.clear();  // joins
+  judge(report);
+  profile_diff(report);
+  report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace lockedges

@@ -1,0 +1,43 @@
+// lockedges — the driver: run one scenario the three ways and judge it.
+//
+// For each variant the driver runs
+//   1. N forced-schedule children of the ThreadSanitizer build and M of the
+//      AddressSanitizer + UBSan build (forced.hpp);
+//   2. one stress child of the plain build, whose symptom counters, ops and
+//      lock statistics come back (stress.hpp), CPU-profiled (profiling.hpp);
+// then hands the report to the verdict (lib/verdict). Every child's output
+// is kept under the report folder, so a failed run can be read and rerun by
+// hand.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "case_api/scenario.hpp"
+#include "child/binaries.hpp"
+#include "reports/report.hpp"
+
+namespace lockedges {
+
+struct DriverOptions {
+  int runs = 3;                  // forced-schedule ThreadSanitizer children per variant
+  int asan_runs = 1;             // of those runs, how many also run in the ASan + UBSan build
+  int jobs = 2;                  // forced-schedule children at a time
+  double stress_seconds = 0.5;   // how long each stress child runs
+  // CPU profile per variant (0: none). Up to stress_seconds, the stress
+  // child itself is profiled; longer, a profiled child of its own runs.
+  double profile_seconds = 0.5;
+  int profile_hz = 1000;         // CPUPROFILE_FREQUENCY
+  double timeout_seconds = 10;   // the watchdog's limit per child
+  std::filesystem::path out_dir = "reports";
+  Binaries binaries;
+  // Called before each child starts: a line saying what runs now.
+  std::function<void(const std::string&)> progress;
+};
+
+// Runs every variant of `scenario` and returns the judged report. Never
+// throws for a child's failure: that becomes part of the report.
+ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options);
+
+}  // namespace lockedges

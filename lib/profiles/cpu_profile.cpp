@@ -1,0 +1,281 @@
+#include "profiles/cpu_profile.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "child/spawn.hpp"
+
+namespace lockedges::profile {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kAddr2line = "/usr/bin/addr2line";
+constexpr const char* kNm = "/usr/bin/nm";
+constexpr const char* kReadelf = "/usr/bin/readelf";
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A line of /proc/self/maps: "start-end perms offset dev inode path".
+std::optional<Mapping> parse_mapping(const std::string& line) {
+  std::istringstream in(line);
+  std::string range, perms, offset, dev, inode, path;
+  if (!(in >> range >> perms >> offset >> dev >> inode)) return std::nullopt;
+  std::getline(in >> std::ws, path);
+  const auto dash = range.find('-');
+  if (dash == std::string::npos || perms.size() < 3 || perms[2] != 'x') return std::nullopt;
+  Mapping m;
+  m.start = std::stoull(range.substr(0, dash), nullptr, 16);
+  m.end = std::stoull(range.substr(dash + 1), nullptr, 16);
+  m.offset = std::stoull(offset, nullptr, 16);
+  m.path = path;
+  return m;
+}
+
+const Mapping* mapping_of(const std::vector<Mapping>& mappings, std::uint64_t pc) {
+  for (const auto& m : mappings)
+    if (pc >= m.start && pc < m.end) return &m;
+  return nullptr;
+}
+
+// Runs a binutils tool with its output in a scratch file; "" on failure.
+std::optional<std::string> run_tool(const std::string& program, std::vector<std::string> args, std::string& error) {
+  char scratch[] = "/tmp/lockedges-symbols-XXXXXX";
+  const int fd = mkstemp(scratch);
+  if (fd < 0) {
+    error = std::string("cannot create a scratch file: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  close(fd);
+  ChildSpec spec;
+  spec.program = program;
+  spec.args = std::move(args);
+  spec.stdout_path = scratch;
+  spec.timeout_seconds = 30;
+  const ChildOutcome outcome = run_child(spec);
+  std::string out = slurp(scratch);
+  fs::remove(scratch);
+  if (!outcome.started || !outcome.exited || outcome.exit_code != 0) {
+    error = program + " " + describe(outcome) + (outcome.started ? "" : ": " + outcome.start_error) +
+            " (Debian package binutils)";
+    return std::nullopt;
+  }
+  return out;
+}
+
+// The detached debug symbols of a library, found by its build ID as GDB
+// and google-pprof look for them (/usr/lib/debug/.build-id/ab/cdef....debug);
+// "" when not installed.
+std::string debug_file(const std::string& path) {
+  std::string error;
+  const auto notes = run_tool(kReadelf, {"-n", path}, error);
+  if (!notes) return "";
+  const auto at = notes->find("Build ID: ");
+  if (at == std::string::npos) return "";
+  std::istringstream in(notes->substr(at + 10));
+  std::string id;
+  in >> id;
+  if (id.size() < 3) return "";
+  const std::string file = "/usr/lib/debug/.build-id/" + id.substr(0, 2) + "/" + id.substr(2) + ".debug";
+  std::error_code ec;
+  return fs::exists(file, ec) ? file : "";
+}
+
+// A shared library's functions by address. libc is stripped: without its
+// debug symbols (Debian's libc6-dbg) only the exported functions have names,
+// and an internal one (start_thread, the futex waits) takes the name of the
+// exported function before it. Read once per library per process.
+class LibrarySymbols {
+ public:
+  static const std::vector<std::pair<std::uint64_t, std::string>>& of(const std::string& path) {
+    static std::mutex mutex;
+    static std::map<std::string, std::vector<std::pair<std::uint64_t, std::string>>> cache;
+    std::lock_guard lock(mutex);
+    auto it = cache.find(path);
+    if (it != cache.end()) return it->second;
+    std::vector<std::pair<std::uint64_t, std::string>> symbols;
+    std::string error;
+    // With the library's detached debug symbols (libc6-dbg), every function,
+    // its internal ones too; without, only the exported ones.
+    const std::string debug = debug_file(path);
+    std::vector<std::string> args{"-C", "-n", "--defined-only", debug.empty() ? path : debug};
+    if (debug.empty()) args.insert(args.begin(), "-D");
+    if (auto text = run_tool(kNm, args, error)) {
+      std::istringstream in(*text);
+      std::string line;
+      while (std::getline(in, line)) {
+        // "0000000000091e70 T pthread_rwlock_rdlock@@GLIBC_2.34"
+        const auto space = line.find(' ');
+        if (space == std::string::npos || line.size() < space + 3) continue;
+        const char type = line[space + 1];
+        if (type != 'T' && type != 't' && type != 'W' && type != 'i') continue;
+        std::string name = line.substr(space + 3);
+        if (const auto at = name.find('@'); at != std::string::npos) name.resize(at);
+        symbols.emplace_back(std::stoull(line.substr(0, space), nullptr, 16), name);
+      }
+    }
+    return cache.emplace(path, std::move(symbols)).first->second;
+  }
+
+  static std::string name(const std::string& path, std::uint64_t address) {
+    const auto& symbols = of(path);
+    auto it = std::upper_bound(symbols.begin(), symbols.end(), address,
+                               [](std::uint64_t a, const auto& s) { return a < s.first; });
+    if (it == symbols.begin()) return fmt::format("0x{:x}", address);
+    return std::prev(it)->second;
+  }
+};
+
+// addr2line -a -f -i -C: for each address, the address line, then pairs of
+// (function, file:line) lines, the innermost inlined function first and the
+// function it was inlined into last.
+std::map<std::uint64_t, std::vector<std::string>> parse_addr2line(const std::string& text) {
+  std::map<std::uint64_t, std::vector<std::string>> frames;
+  std::istringstream in(text);
+  std::string line;
+  std::vector<std::string>* current = nullptr;
+  bool function_line = true;
+  while (std::getline(in, line)) {
+    if (line.size() > 2 && line.compare(0, 2, "0x") == 0 &&
+        line.find_first_not_of("0123456789abcdef", 2) == std::string::npos) {
+      current = &frames[std::stoull(line, nullptr, 16)];
+      function_line = true;
+      continue;
+    }
+    if (current == nullptr) continue;
+    if (function_line) current->push_back(line);
+    function_line = !function_line;
+  }
+  for (auto& [address, names] : frames)
+    for (std::size_t i = 0; i + 1 < names.size(); ++i) names[i] += "[inline]";
+  return frames;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return a == b || fs::equivalent(a, b, ec);
+}
+
+}  // namespace
+
+std::optional<RawProfile> read_cpu_profile(std::string_view bytes, std::string& error) {
+  // Slots are 8-byte native words (gperftools' format on 64-bit x86-64).
+  const std::size_t slots = bytes.size() / 8;
+  auto slot = [&](std::size_t i) {
+    std::uint64_t value;
+    std::memcpy(&value, bytes.data() + 8 * i, 8);
+    return value;
+  };
+  if (slots < 5 || slot(0) != 0 || slot(1) < 3 || slot(2) != 0) {
+    error = "not a 64-bit gperftools CPU profile (bad header)";
+    return std::nullopt;
+  }
+  RawProfile profile;
+  profile.period_us = slot(3);
+  std::size_t i = 2 + slot(1);
+  for (;;) {
+    if (i + 2 > slots) {
+      error = "the profile ends before its trailer (the process died while writing it?)";
+      return std::nullopt;
+    }
+    const std::uint64_t count = slot(i), depth = slot(i + 1);
+    if (i + 2 + depth > slots) {
+      error = "a sample runs past the end of the profile";
+      return std::nullopt;
+    }
+    if (count == 0 && depth == 1 && slot(i + 2) == 0) {  // the trailer
+      i += 3;
+      break;
+    }
+    RawProfile::Sample sample{count, {}};
+    for (std::uint64_t k = 0; k < depth; ++k) sample.pcs.push_back(slot(i + 2 + k));
+    profile.samples.push_back(std::move(sample));
+    i += 2 + depth;
+  }
+  std::istringstream maps(std::string(bytes.substr(8 * i)));
+  std::string line;
+  while (std::getline(maps, line))
+    if (auto m = parse_mapping(line)) profile.mappings.push_back(*m);
+  return profile;
+}
+
+std::vector<Stack> symbolize(const RawProfile& profile, const std::string& executable, std::string& error) {
+  // Every address but a sample's first is a return address: the call is the
+  // byte before it (google-pprof subtracts one the same way).
+  auto call_site = [](const RawProfile::Sample& s, std::size_t k) { return k == 0 ? s.pcs[k] : s.pcs[k] - 1; };
+  // File-relative addresses: the mapping's file offset stands for the
+  // address in the file (true of the PIE executables and shared libraries
+  // the GNU linker writes, whose loadable segments keep offset == address).
+  auto file_address = [](const Mapping& m, std::uint64_t pc) { return pc - m.start + m.offset; };
+
+  std::vector<std::string> wanted;
+  std::map<std::uint64_t, bool> seen;
+  for (const auto& s : profile.samples)
+    for (std::size_t k = 0; k < s.pcs.size(); ++k) {
+      const std::uint64_t pc = call_site(s, k);
+      const Mapping* m = mapping_of(profile.mappings, pc);
+      if (m == nullptr || !same_file(m->path, executable) || seen[pc]) continue;
+      seen[pc] = true;
+      wanted.push_back(fmt::format("0x{:x}", file_address(*m, pc)));
+    }
+  std::map<std::uint64_t, std::vector<std::string>> in_executable;
+  if (!wanted.empty()) {
+    std::vector<std::string> args{"-a", "-f", "-i", "-C", "-e", executable};
+    args.insert(args.end(), wanted.begin(), wanted.end());
+    auto text = run_tool(kAddr2line, std::move(args), error);
+    if (!text) return {};
+    in_executable = parse_addr2line(*text);
+  }
+
+  std::map<std::vector<std::string>, std::int64_t> merged;
+  for (const auto& s : profile.samples) {
+    std::vector<std::string> frames;  // leaf first while building
+    for (std::size_t k = 0; k < s.pcs.size(); ++k) {
+      const std::uint64_t pc = call_site(s, k);
+      const Mapping* m = mapping_of(profile.mappings, pc);
+      if (m == nullptr) {
+        frames.push_back(fmt::format("0x{:x}", pc));
+      } else if (same_file(m->path, executable)) {
+        auto it = in_executable.find(file_address(*m, pc));
+        if (it == in_executable.end() || it->second.empty())
+          frames.push_back(fmt::format("0x{:x}", pc));
+        else
+          frames.insert(frames.end(), it->second.begin(), it->second.end());
+      } else if (m->path.empty() || m->path.front() == '[') {
+        frames.push_back(m->path.empty() ? fmt::format("0x{:x}", pc) : m->path);
+      } else {
+        frames.push_back(LibrarySymbols::name(m->path, file_address(*m, pc)));
+      }
+    }
+    std::reverse(frames.begin(), frames.end());
+    merged[frames] += static_cast<std::int64_t>(s.count);
+  }
+  std::vector<Stack> stacks;
+  for (auto& [frames, count] : merged) stacks.push_back({frames, count});
+  return stacks;
+}
+
+std::string collapsed_text(const std::vector<Stack>& stacks) {
+  std::string out;
+  for (const auto& s : stacks) {
+    for (std::size_t i = 0; i < s.frames.size(); ++i) out += (i ? ";" : "") + s.frames[i];
+    out += fmt::format(" {}\n", s.count);
+  }
+  return out;
+}
+
+}  // namespace lockedges::profile

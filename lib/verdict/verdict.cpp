@@ -1,0 +1,157 @@
+#include "verdict/verdict.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "sources/source.hpp"
+
+namespace lockedges {
+
+namespace {
+
+// A broken variant reproduces in a forced run when a detector reported in
+// it, or, for a bug no detector sees, when its symptom showed while every
+// detector stayed quiet.
+void count_runs(VariantReport& v) {
+  v.reproduced_runs = 0;
+  v.runs_with_symptom = 0;
+  for (const ForcedRun& run : v.forced_runs) {
+    const bool symptom = run.symptom > 0;
+    if (symptom) ++v.runs_with_symptom;
+    if (v.evidence == "symptom" ? symptom && run.reports == 0 : run.reports > 0) ++v.reproduced_runs;
+  }
+}
+
+std::string reproduction(const VariantReport& broken, const std::string& symptom) {
+  return broken.evidence == "symptom"
+             ? fmt::format("{}: {} showed in {} of {} forced runs with every detector clean", broken.name, symptom,
+                           broken.reproduced_runs, broken.tsan.runs)
+             : fmt::format("{}: a detector reported in {} of {} forced runs", broken.name, broken.reproduced_runs,
+                           broken.tsan.runs);
+}
+
+// What keeps a fix from being clean, one "fixed: ..." sentence each.
+std::vector<std::string> fix_problems(const VariantReport& v) {
+  std::vector<std::string> problems;
+  for (const auto* d : {&v.tsan, &v.asan})
+    if (d->warnings > 0)
+      problems.push_back(fmt::format("{}: {} {} reports", v.name, d->warnings,
+                                     d == &v.tsan ? "ThreadSanitizer" : "AddressSanitizer/UBSan"));
+  if (v.tsan.schedule_completed_runs < v.tsan.runs)
+    problems.push_back(fmt::format("{}: a schedule point timed out ({} runs)", v.name,
+                                   v.tsan.runs - v.tsan.schedule_completed_runs));
+  for (const auto* symptoms : {&v.forced_symptoms, &v.stress.symptoms})
+    for (const auto& [name, count] : *symptoms)
+      if (count != 0)
+        problems.push_back(fmt::format("{}: {} = {} ({})", v.name, name, count,
+                                       symptoms == &v.stress.symptoms ? "stress" : "forced"));
+  if (v.stress.signal != 0 || v.stress.timed_out || !v.stress.deadlock.empty())
+    problems.push_back(v.name + ": stress child " +
+                       (v.stress.deadlock.empty() ? v.stress.outcome : "deadlocked: " + v.stress.deadlock));
+  return problems;
+}
+
+void check_ground_truth(ScenarioReport& report) {
+  GroundTruth& gt = report.ground_truth;
+  gt = GroundTruth{};
+  const auto text = embedded_source(report.source);
+  if (!text) {
+    gt.note = "the case source " + report.source + " is not embedded in this binary";
+    return;
+  }
+  gt.tags = find_tags(*text);
+  std::set<std::string> hit;
+  std::vector<std::string> problems;
+  for (const auto& v : report.variants) {
+    if (!v.broken) continue;
+    const std::size_t found = v.tsan.findings.size() + v.asan.findings.size();
+    if (v.evidence == "symptom") {
+      // Its bug is one no detector sees (or it is correct but slow): any
+      // finding means the case is not what it claims.
+      if (found > 0) problems.push_back(v.name + " should be invisible to the detectors, yet has findings");
+      continue;
+    }
+    if (found == 0) problems.push_back(v.name + " got no finding from any detector");
+    for (const auto* list : {&v.tsan.findings, &v.asan.findings})
+      for (const auto& f : *list)
+        for (const auto& l : f.locations) {
+          const auto tag = std::find_if(gt.tags.begin(), gt.tags.end(), [&](const Tag& t) {
+            return t.line == l.line && is_source_file(l.file, report.source);
+          });
+          if (tag == gt.tags.end())
+            gt.off_tag.push_back((l.file.empty() ? std::string("(no frame in the case)") : report.source) + ":" +
+                                 std::to_string(l.line) + " (" + v.name + ", " + f.kind + ")");
+          else
+            hit.insert(tag->id);
+        }
+  }
+  gt.tags_hit.assign(hit.begin(), hit.end());
+  std::set<std::string> all;
+  for (const auto& t : gt.tags) all.insert(t.id);
+  if (!gt.off_tag.empty()) problems.push_back("findings outside the tagged lines: " + gt.off_tag.front());
+  if (hit != all) problems.push_back("some tags were never reached by a finding");
+  gt.matched = problems.empty();
+  if (!problems.empty()) gt.note = problems.front();
+}
+
+}  // namespace
+
+void judge_variant(VariantReport& v, const std::string& symptom) {
+  VariantJudgement& j = v.judgement;
+  if (v.broken) {
+    count_runs(v);
+    j.passed = v.reproduced_runs >= v.tsan.runs;
+    j.reasons = {reproduction(v, symptom)};
+  } else {
+    j.reasons = fix_problems(v);
+    j.passed = j.reasons.empty();
+  }
+}
+
+void judge(ScenarioReport& report) {
+  std::vector<std::string> errors, not_reproduced, fix_failed;
+  std::vector<std::string> shown;  // per broken variant, how it showed
+  bool first_broken = true;
+  for (auto& v : report.variants) {
+    judge_variant(v, report.symptom);
+    for (const auto& e : v.errors) errors.push_back(v.name + ": " + e);
+    if (v.broken) {
+      // A crash or hang of the broken variant is a finding, never an error.
+      report.reproduced_runs =
+          first_broken ? v.reproduced_runs : std::min(report.reproduced_runs, v.reproduced_runs);
+      first_broken = false;
+      auto& into = v.judgement.passed ? shown : not_reproduced;
+      into.insert(into.end(), v.judgement.reasons.begin(), v.judgement.reasons.end());
+    } else {
+      fix_failed.insert(fix_failed.end(), v.judgement.reasons.begin(), v.judgement.reasons.end());
+    }
+  }
+  check_ground_truth(report);
+  if (!report.ground_truth.matched) not_reproduced.push_back("ground truth not matched: " + report.ground_truth.note);
+  if (!errors.empty()) {
+    report.verdict = kVerdictError;
+    report.reasons = errors;
+  } else if (!not_reproduced.empty()) {
+    report.verdict = kVerdictNotReproduced;
+    report.reasons = not_reproduced;
+    report.reasons.insert(report.reasons.end(), fix_failed.begin(), fix_failed.end());
+  } else if (!fix_failed.empty()) {
+    report.verdict = kVerdictFixFailed;
+    report.reasons = fix_failed;
+  } else {
+    report.verdict = kVerdictReproducedAndFixed;
+    report.reasons = shown;
+    report.reasons.push_back("every finding on a tagged line; every fix clean under every detector, "
+                             "with no symptom");
+  }
+}
+
+int exit_status(const std::vector<ScenarioReport>& reports) {
+  for (const auto& r : reports)
+    if (r.verdict != kVerdictReproducedAndFixed) return 1;
+  return reports.empty() ? 1 : 0;
+}
+
+}  // namespace lockedges

@@ -1,0 +1,10 @@
+#include "worker/profiler.hpp"
+
+namespace lockedges::profiler {
+
+bool available() { return false; }
+bool start(const std::string&) { return false; }
+void stop() {}
+void register_thread() {}
+
+}  // namespace lockedges::profiler
