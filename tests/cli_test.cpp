@@ -1,6 +1,8 @@
 // The command line as a user meets it: help, version, mistakes.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "test_util.hpp"
 
 namespace lockedges {
@@ -85,6 +87,32 @@ TEST(Cli, ExplainTellsTheLessonWithTheRacingLines) {
                            "What does not carry over to C++"})
     EXPECT_TRUE(contains(r.out, part)) << part;
   EXPECT_EQ(run(bin("lockedges"), {"explain", "nope"}).code(), 2);
+}
+
+// -v names every child with the environment it gets, as a line a shell can
+// run again: rerunning the broken variant's forced ThreadSanitizer child by
+// hand reports the race again. (The profile's symbolisers, addr2line and
+// nm, are children too, and named as well.)
+TEST(Cli, VerboseShowsEveryChildAsACommandToRerun) {
+  testing::ScratchDir dir("verbose");
+  const auto r = run(bin("lockedges"), {"-v", "run", "deferred-lambda-write", "--runs", "1", "--stress-seconds", "0.1",
+                                        "--profile-seconds", "0.1", "--out", dir.path().string()});
+  ASSERT_EQ(r.code(), 0) << r.err;
+  std::vector<std::string> children;
+  std::istringstream lines(r.err);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("debug: child: ", 0) == 0 && contains(line, " worker ")) children.push_back(line.substr(14));
+  // Two variants, each: a forced run under TSan, one under ASan, a profiled stress child.
+  ASSERT_EQ(children.size(), 6u) << r.err;
+  std::string tsan_broken;
+  for (const auto& c : children)
+    if (contains(c, "TSAN_OPTIONS=") && contains(c, "lockedges-tsan worker deferred-lambda-write broken --mode forced"))
+      tsan_broken = c;
+  ASSERT_FALSE(tsan_broken.empty()) << r.err;
+  for (const auto& c : children) EXPECT_TRUE(contains(c, " 2> ")) << c;
+  EXPECT_TRUE(contains(r.err, "debug: child: /usr/bin/addr2line ")) << r.err;
+  const auto again = run("/bin/sh", {"-c", tsan_broken});
+  EXPECT_EQ(again.code(), 66) << "ThreadSanitizer's exit status: it reported again\n" << tsan_broken;
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 extern char** environ;
 
 namespace lockedges {
@@ -82,6 +84,11 @@ ChildOutcome run_child(const ChildSpec& spec) {
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attr, 0);
 
+  // -v: the command line with the environment it adds (sanitizer and
+  // profiler options), so a user can rerun any child by hand.
+  spdlog::debug("child: {}{}{}", command_line(spec),
+                spec.stdout_path.empty() ? "" : " > " + shell_quote(spec.stdout_path),
+                spec.stderr_path.empty() ? "" : " 2> " + shell_quote(spec.stderr_path));
   const auto start = Clock::now();
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, spec.program.c_str(), &actions, &attr, argv.data(), envp.data());
@@ -150,17 +157,18 @@ std::string describe(const ChildOutcome& o) {
   return "ended in an unknown way";
 }
 
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_of(" \t'\"$\\;&|<>()*?") == std::string::npos) return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
 std::string command_line(const ChildSpec& spec) {
-  auto quote = [](const std::string& s) {
-    if (!s.empty() && s.find_first_of(" \t'\"$\\;&|<>()*?") == std::string::npos) return s;
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-  };
   std::string line;
-  for (const auto& [k, v] : spec.env) line += k + "=" + quote(v) + " ";
-  line += quote(spec.program);
-  for (const auto& a : spec.args) line += " " + quote(a);
+  for (const auto& [k, v] : spec.env) line += k + "=" + shell_quote(v) + " ";
+  line += shell_quote(spec.program);
+  for (const auto& a : spec.args) line += " " + shell_quote(a);
   return line;
 }
 

@@ -48,7 +48,12 @@ ChildOutcome run_child(const ChildSpec& spec);
 // "exit 0", "killed by SIGSEGV (Segmentation fault)", "timed out after 10 s", ...
 std::string describe(const ChildOutcome& outcome);
 
-// The shell-quoted command line, for logs and for rerunning by hand.
+// `s` as one word for a POSIX shell: as it is when that is safe, else in
+// single quotes.
+std::string shell_quote(const std::string& s);
+
+// The shell-quoted command line, with the environment the spec sets, for
+// logs and for rerunning by hand.
 std::string command_line(const ChildSpec& spec);
 
 }  // namespace lockedges

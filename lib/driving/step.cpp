@@ -20,6 +20,7 @@
 #include "sources/source.hpp"
 #include "terminal/color.hpp"
 #include "terminal/diagram.hpp"
+#include "verdict/verdict.hpp"
 #include "util/files.hpp"
 
 namespace lockedges {
@@ -134,12 +135,6 @@ std::string code_only(std::string s) {
   s.erase(s.find_last_not_of(" \t\r") + 1);
   return s;
 }
-
-// What the stepped run showed, and whether that is what the variant should show.
-struct Verdict {
-  bool ok = false;
-  std::string line;
-};
 
 class Stepper {
  public:
@@ -270,23 +265,19 @@ class Stepper {
       return is_source_file(f, scenario_.source_path());
     });
     if (findings.empty()) print("  no report: every access the run made was ordered\n");
-    bool on_tags = true;
-    for (const auto& f : findings) on_tags = show(f, tags, text) && on_tags;
-    const Verdict v = judge(parsed, findings, on_tags);
+    for (const auto& f : findings) show(f, tags, text);
+    const VariantVerdict v = judge(parsed, findings);
     print("\n  {}\n", palette_.paint(v.line, v.ok ? palette_.good() : palette_.bad()));
     return v.ok ? 0 : 1;
   }
 
-  // One finding, each location with its source line and its tag; false
-  // when a location is on no tag.
-  bool show(const tsan::Finding& f, const std::vector<Tag>& tags, const std::optional<std::string_view>& text) {
+  // One finding, each location with its source line and its tag.
+  void show(const tsan::Finding& f, const std::vector<Tag>& tags, const std::optional<std::string_view>& text) {
     print("  {}\n", palette_.paint(fmt::format("{} x{}", f.kind, f.count), palette_.bad()));
     for (const auto& line : wrap_text(f.diagnosis, o_.width - 4)) print("    {}\n", line);
-    bool all_tagged = true;
     for (const auto& l : f.locations) {
       const auto tag = std::find_if(tags.begin(), tags.end(), [&](const Tag& t) { return t.line == l.line; });
       const bool tagged = tag != tags.end() && !l.file.empty();
-      all_tagged = all_tagged && tagged;
       std::string who = l.thread;
       if (l.mutexes_known && (l.access == "read" || l.access == "write"))
         who += (who.empty() ? "" : ", ") + mutexes_text(l.mutexes);
@@ -299,33 +290,30 @@ class Stepper {
                                                         palette_.heading())
                                       : palette_.paint("on no tagged line", palette_.bad()));
     }
-    return all_tagged;
   }
 
-  Verdict judge(const tsan::Log& parsed, const std::vector<tsan::Finding>& findings, bool on_tags) const {
+  // The stepped run as the verdict sees any forced run: one run under
+  // ThreadSanitizer, its findings and the symptoms the worker counted.
+  VariantVerdict judge(const tsan::Log& parsed, const std::vector<tsan::Finding>& findings) const {
     const auto result = read_worker_result(dir_ / "result.json");
-    const auto symptoms = result ? result->symptoms : std::map<std::string, std::int64_t>{};
-    const auto it = symptoms.find(scenario_.symptom);
-    const std::int64_t symptom = it == symptoms.end() ? 0 : it->second;
-    const std::size_t reports = parsed.warnings.size();
-    if (variant_.broken && variant_.evidence == Evidence::kDetector) {
-      if (reports == 0 || findings.empty()) return {false, "not reproduced: ThreadSanitizer reported nothing in this run"};
-      if (!on_tags) return {false, "reported, but a finding is on no tagged line"};
-      return {true, fmt::format("reproduced: ThreadSanitizer reported {} warning{} on the tagged lines", reports,
-                                reports == 1 ? "" : "s")};
+    if (!result && !variant_.broken) return {false, "the worker wrote no result"};
+    VariantReport v;
+    v.name = variant_.name;
+    v.broken = variant_.broken;
+    v.evidence = !variant_.broken ? "" : variant_.evidence == Evidence::kDetector ? "detector" : "symptom";
+    const int reports = static_cast<int>(parsed.warnings.size());
+    v.tsan.runs = 1;
+    v.tsan.warnings = reports;
+    v.tsan.runs_with_warnings = reports > 0 ? 1 : 0;
+    v.tsan.findings = findings;
+    ForcedRun run{reports, 0};
+    if (result) {
+      v.tsan.schedule_completed_runs = result->schedule_completed ? 1 : 0;
+      v.forced_symptoms = result->symptoms;
+      if (const auto it = result->symptoms.find(scenario_.symptom); it != result->symptoms.end()) run.symptom = it->second;
     }
-    if (variant_.broken) {
-      if (reports > 0) return {false, "a detector reported, though this bug is one no detector should see"};
-      if (symptom <= 0) return {false, fmt::format("not reproduced: {} = {}", scenario_.symptom, symptom)};
-      return {true, fmt::format("reproduced: ThreadSanitizer clean, as it must be for this bug; {} = {}",
-                                scenario_.symptom, symptom)};
-    }
-    if (reports > 0) return {false, "the fix is not clean: ThreadSanitizer reported"};
-    if (!result) return {false, "the worker wrote no result"};
-    if (!result->schedule_completed) return {false, "the fix is clean, but a schedule point timed out"};
-    for (const auto& [name, count] : symptoms)
-      if (count != 0) return {false, fmt::format("the fix is clean under ThreadSanitizer, but {} = {}", name, count)};
-    return {true, "clean: ThreadSanitizer reported nothing for the fix"};
+    v.forced_runs = {run};
+    return judge_alone(v, scenario_.symptom, scenario_.source_path());
   }
 
   const Scenario& scenario_;

@@ -1,11 +1,13 @@
 #include "verdict/verdict.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "sources/source.hpp"
+#include "util/text.hpp"
 
 namespace lockedges {
 
@@ -53,40 +55,58 @@ std::vector<std::string> fix_problems(const VariantReport& v) {
   return problems;
 }
 
+// The tags of the case source, or why there are none.
+std::optional<std::vector<Tag>> case_tags(const std::string& source, std::string& note) {
+  const auto text = embedded_source(source);
+  if (!text) {
+    note = "the case source " + source + " is not embedded in this binary";
+    return std::nullopt;
+  }
+  return find_tags(*text);
+}
+
+// The ground-truth problems of one broken variant: any finding at all for a
+// bug no detector should see; no finding for a bug a detector must report.
+// Adds the locations of its findings that are on no tag to `off_tag`, and
+// the ids of the tags they reached to `hit`.
+std::vector<std::string> ground_truth_problems(const VariantReport& v, const std::string& source,
+                                               const std::vector<Tag>& tags, std::vector<std::string>& off_tag,
+                                               std::set<std::string>& hit) {
+  std::vector<std::string> problems;
+  const std::size_t found = v.tsan.findings.size() + v.asan.findings.size();
+  if (v.evidence == "symptom") {
+    // Its bug is one no detector sees (or it is correct but slow): any
+    // finding means the case is not what it claims.
+    if (found > 0) problems.push_back(v.name + " should be invisible to the detectors, yet has findings");
+    return problems;
+  }
+  if (found == 0) problems.push_back(v.name + " got no finding from any detector");
+  for (const auto* list : {&v.tsan.findings, &v.asan.findings})
+    for (const auto& f : *list)
+      for (const auto& l : f.locations) {
+        const auto tag = std::find_if(tags.begin(), tags.end(), [&](const Tag& t) {
+          return t.line == l.line && is_source_file(l.file, source);
+        });
+        if (tag == tags.end())
+          off_tag.push_back((l.file.empty() ? std::string("(no frame in the case)") : source) + ":" +
+                            std::to_string(l.line) + " (" + v.name + ", " + f.kind + ")");
+        else
+          hit.insert(tag->id);
+      }
+  return problems;
+}
+
 void check_ground_truth(ScenarioReport& report) {
   GroundTruth& gt = report.ground_truth;
   gt = GroundTruth{};
-  const auto text = embedded_source(report.source);
-  if (!text) {
-    gt.note = "the case source " + report.source + " is not embedded in this binary";
-    return;
-  }
-  gt.tags = find_tags(*text);
+  const auto tags = case_tags(report.source, gt.note);
+  if (!tags) return;
+  gt.tags = *tags;
   std::set<std::string> hit;
   std::vector<std::string> problems;
-  for (const auto& v : report.variants) {
-    if (!v.broken) continue;
-    const std::size_t found = v.tsan.findings.size() + v.asan.findings.size();
-    if (v.evidence == "symptom") {
-      // Its bug is one no detector sees (or it is correct but slow): any
-      // finding means the case is not what it claims.
-      if (found > 0) problems.push_back(v.name + " should be invisible to the detectors, yet has findings");
-      continue;
-    }
-    if (found == 0) problems.push_back(v.name + " got no finding from any detector");
-    for (const auto* list : {&v.tsan.findings, &v.asan.findings})
-      for (const auto& f : *list)
-        for (const auto& l : f.locations) {
-          const auto tag = std::find_if(gt.tags.begin(), gt.tags.end(), [&](const Tag& t) {
-            return t.line == l.line && is_source_file(l.file, report.source);
-          });
-          if (tag == gt.tags.end())
-            gt.off_tag.push_back((l.file.empty() ? std::string("(no frame in the case)") : report.source) + ":" +
-                                 std::to_string(l.line) + " (" + v.name + ", " + f.kind + ")");
-          else
-            hit.insert(tag->id);
-        }
-  }
+  for (const auto& v : report.variants)
+    if (v.broken)
+      for (auto& p : ground_truth_problems(v, report.source, gt.tags, gt.off_tag, hit)) problems.push_back(std::move(p));
   gt.tags_hit.assign(hit.begin(), hit.end());
   std::set<std::string> all;
   for (const auto& t : gt.tags) all.insert(t.id);
@@ -146,6 +166,24 @@ void judge(ScenarioReport& report) {
     report.reasons.push_back("every finding on a tagged line; every fix clean under every detector, "
                              "with no symptom");
   }
+}
+
+VariantVerdict judge_alone(VariantReport& v, const std::string& symptom, const std::string& source) {
+  judge_variant(v, symptom);
+  const VariantJudgement& j = v.judgement;
+  if (!v.broken)
+    return {j.passed, j.passed ? "clean: no report, no symptom, every schedule point met"
+                               : "not clean: " + joined(j.reasons, "; ")};
+  if (!j.passed) return {false, "not reproduced: " + joined(j.reasons, "; ")};
+  std::string note;
+  const auto tags = case_tags(source, note);
+  if (!tags) return {false, "not reproduced: ground truth not matched: " + note};
+  std::vector<std::string> off_tag;
+  std::set<std::string> hit;
+  auto problems = ground_truth_problems(v, source, *tags, off_tag, hit);
+  if (!off_tag.empty()) problems.push_back("findings outside the tagged lines: " + off_tag.front());
+  if (!problems.empty()) return {false, "not reproduced: ground truth not matched: " + problems.front()};
+  return {true, "reproduced: " + joined(j.reasons, "; ") + ", on the tagged lines"};
 }
 
 int exit_status(const std::vector<ScenarioReport>& reports) {

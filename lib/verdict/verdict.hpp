@@ -22,6 +22,15 @@ void judge_variant(VariantReport& v, const std::string& symptom);
 // the case source, and decides the scenario's verdict and reasons.
 void judge(ScenarioReport& report);
 
+// The verdict on one variant run on its own (`run --step`): its judgement,
+// and for a broken variant whether its findings landed on the case's tags.
+// `ok` when the variant did what it should; `line` says what it did.
+struct VariantVerdict {
+  bool ok = false;
+  std::string line;
+};
+VariantVerdict judge_alone(VariantReport& v, const std::string& symptom, const std::string& source);
+
 // Exit status for a set of reports: 0 when all are reproduced-and-fixed.
 int exit_status(const std::vector<ScenarioReport>& reports);
 
