@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "detection/tsan_log.hpp"
+#include "detection/findings.hpp"
 
 namespace lockedges::asan {
 

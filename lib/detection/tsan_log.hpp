@@ -1,4 +1,5 @@
-// lockedges — ThreadSanitizer report logs: parsing and grouping.
+// lockedges — ThreadSanitizer report logs: parsing, and grouping into
+// findings (findings.hpp; the grouping is tsan_findings.cpp).
 //
 // A TSan run writes plain-text reports (one per warning) to stderr or to the
 // log_path file. `parse` turns that text into structs; `group` folds the many
@@ -15,9 +16,12 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "detection/findings.hpp"
 
 namespace lockedges::tsan {
 
@@ -30,12 +34,6 @@ struct Frame {
   int line = 0;
   int column = 0;        // 0 when the symbolizer gave none (g++'s libtsan never does)
   std::string module;    // "x", "libstdc++.so.6" — without the "+0x..." offset
-};
-
-// "read M10" -> {"M10", true}; "write M10" -> {"M10", false}.
-struct HeldMutex {
-  std::string id;
-  bool shared = false;
 };
 
 // One "[Previous ][atomic ]read|write of size N at ADDR by THREAD[ (mutexes: ...)]:" block.
@@ -76,28 +74,19 @@ struct Log {
   int reported = -1;  // N from the closing "ThreadSanitizer: reported N warnings"; -1 if absent
 };
 
+// A lock-order-inversion section header, "Mutex M10 acquired here while
+// holding mutex M9 in thread T1", taken apart; nothing for any other header.
+struct LockAcquisition {
+  std::string acquired;  // "M10"
+  std::string held;      // "M9"
+  std::string thread;    // "T1"
+};
+std::optional<LockAcquisition> parse_lock_section(std::string_view header);
+
 // Never throws, never crashes; lines it does not recognise are skipped.
 // A frame line must end in its "(module+0x...)" group, so a frame cut off by
 // truncation is dropped rather than read with a wrong line number.
 Log parse(std::string_view text);
-
-// Where one access (or one lock acquisition) of a finding happened in case code.
-struct Location {
-  std::string file;    // "" with line 0 when no frame of the stack is case code
-  int line = 0;
-  std::string access;  // "read", "write", "atomic read", "atomic write", "free", "lock"
-  std::string thread;  // "T4", "main thread"
-  std::vector<HeldMutex> mutexes;  // held during the access; for "lock", the mutex already held
-  bool mutexes_known = true;       // false for detectors that do not track locks (ASan)
-};
-
-struct Finding {
-  std::string kind;
-  std::vector<Location> locations;  // in the order of the first warning's accesses
-  int count = 0;                    // warnings merged into this finding
-  std::string summary;              // of the first warning
-  std::string diagnosis;            // one plain-English sentence
-};
 
 // Warnings with the same kind and the same first case-code frame (file and
 // line, top of stack first) for each access become one Finding. For
@@ -106,11 +95,5 @@ struct Finding {
 // An exception thrown by `is_case_file` counts as "not case code".
 std::vector<Finding> group(const Log& log,
                            const std::function<bool(std::string_view file)>& is_case_file);
-
-// Adds `finding` to `into`: when one there has the same kind and the same
-// file:line for every location, its count grows by finding.count; otherwise
-// `finding` is appended. Shared by every detector's log, and by the driver
-// when it merges the findings of several runs.
-void merge(std::vector<Finding>& into, Finding finding);
 
 }  // namespace lockedges::tsan
