@@ -12,7 +12,8 @@
 #include "commands.hpp"
 #include "child/binaries.hpp"
 #include "driving/profiling.hpp"
-#include "reports/html_report.hpp"
+#include "reports/html_profile.hpp"
+#include "reports/profile_report.hpp"
 #include "reports/report.hpp"
 #include "case_api/scenario.hpp"
 

@@ -11,8 +11,11 @@
 #include "child/binaries.hpp"
 #include "driving/driver.hpp"
 #include "reports/html_report.hpp"
+#include "reports/json_report.hpp"
 #include "reports/junit.hpp"
+#include "reports/markdown_report.hpp"
 #include "reports/report.hpp"
+#include "reports/text_report.hpp"
 #include "case_api/scenario.hpp"
 #include "verdict/verdict.hpp"
 

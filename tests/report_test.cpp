@@ -9,9 +9,14 @@
 #include <regex>
 #include <sstream>
 
+#include "reports/html_page.hpp"
+#include "reports/html_profile.hpp"
 #include "reports/html_report.hpp"
+#include "reports/markdown_report.hpp"
+#include "reports/mermaid.hpp"
 #include "reports/profile_report.hpp"
 #include "reports/report.hpp"
+#include "reports/sequence_svg.hpp"
 #include "case_api/scenario.hpp"
 #include "sources/source.hpp"
 #include "test_util.hpp"

@@ -12,8 +12,6 @@
 #include <nlohmann/json.hpp>
 
 #include "benchmarks/bench_report.hpp"
-#include "reports/html_report.hpp"
-#include "reports/html_report.hpp"
 #include "case_api/scenario.hpp"
 
 namespace lockedges {

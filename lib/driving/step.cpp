@@ -17,6 +17,7 @@
 #include "child/sanitizers.hpp"
 #include "detection/tsan_log.hpp"
 #include "driving/recorded_run.hpp"
+#include "reports/pieces.hpp"
 #include "sources/source.hpp"
 #include "terminal/color.hpp"
 #include "terminal/diagram.hpp"
@@ -119,13 +120,6 @@ class Pace {
   bool tty_;
   bool input_open_ = true;
 };
-
-std::string mutexes_text(const std::vector<tsan::HeldMutex>& mutexes) {
-  if (mutexes.empty()) return "no lock held";
-  std::string out;
-  for (const auto& m : mutexes) out += (out.empty() ? "" : ", ") + std::string(m.shared ? "shared " : "exclusive ") + m.id;
-  return out;
-}
 
 // A source line without its indentation and its comment (the tag is shown apart).
 std::string code_only(std::string s) {
@@ -289,7 +283,7 @@ class Stepper {
       all_tagged = all_tagged && tagged;
       std::string who = l.thread;
       if (l.mutexes_known && (l.access == "read" || l.access == "write"))
-        who += (who.empty() ? "" : ", ") + mutexes_text(l.mutexes);
+        who += (who.empty() ? "" : ", ") + mutex_text(l.mutexes);
       print("    {:<6} {}:{}  {}\n", l.access, l.file.empty() ? "(no frame in the case)" : scenario_.source_path(),
             l.line, who);
       if (text && l.line > 0)
