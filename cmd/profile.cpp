@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -12,9 +11,8 @@
 #include "commands.hpp"
 #include "child/binaries.hpp"
 #include "driving/profiling.hpp"
-#include "reports/html_profile.hpp"
 #include "reports/profile_report.hpp"
-#include "reports/report.hpp"
+#include "reports/writer.hpp"
 #include "case_api/scenario.hpp"
 
 namespace lockedges::cli {
@@ -107,11 +105,7 @@ int profile(const ProfileOptions& o, const Context& context) {
   std::signal(SIGINT, previous);
   bar.stop();
 
-  std::error_code ec;
-  std::filesystem::create_directories(o.out, ec);
-  const std::filesystem::path out(o.out);
-  std::ofstream(out / "profile.json") << to_json(session).dump(2) << "\n";
-  std::ofstream(out / "index.html") << render_profile_html(session);
+  write_outputs(o.out, profile_outputs(session));  // as before: a file it cannot write is not an error
   std::cout << render_profile_text(session);
   return session.interrupted ? kExitFailed : kExitOk;
 }

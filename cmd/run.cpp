@@ -1,21 +1,15 @@
 // `lockedges run <scenario>|all` — reproduce, detect, fix, compare.
 #include <spdlog/spdlog.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "commands.hpp"
 #include "child/binaries.hpp"
 #include "driving/driver.hpp"
-#include "reports/html_report.hpp"
-#include "reports/json_report.hpp"
 #include "reports/junit.hpp"
-#include "reports/markdown_report.hpp"
 #include "reports/report.hpp"
-#include "reports/text_report.hpp"
+#include "reports/writer.hpp"
 #include "case_api/scenario.hpp"
 #include "verdict/verdict.hpp"
 
@@ -38,12 +32,6 @@ struct RunOptions {
   std::string tsan_binary;  // hidden: another ThreadSanitizer build to run
   StepFlags step;           // --step, --step-delay, --variant (cmd/step.cpp)
 };
-
-bool write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  return static_cast<bool>(out);
-}
 
 int run(const RunOptions& o) {
   DriverOptions d;
@@ -79,32 +67,22 @@ int run(const RunOptions& o) {
     spdlog::info("{}: {} in {:.1f} s", s->name, reports.back().verdict, reports.back().wall_seconds);
   }
 
-  const std::string json = to_json(reports).dump(2) + "\n";
-  const std::string markdown = render_markdown(reports);
-  const auto json_path = d.out_dir / "report.json";
-  const auto md_path = d.out_dir / "report.md";
-  const auto html_path = d.out_dir / "index.html";
-  if (!write_file(json_path, json) || !write_file(md_path, markdown) || !write_file(html_path, render_html(reports)))
+  if (!write_outputs(d.out_dir, run_outputs(reports)).empty())
     spdlog::error("cannot write the reports under {}", d.out_dir.string());
   else
-    spdlog::info("reports: {}, {} and {}", html_path.string(), md_path.string(), json_path.string());
+    spdlog::info("reports: {}, {} and {}", (d.out_dir / kRunPage).string(), (d.out_dir / kRunMarkdown).string(),
+                 (d.out_dir / kRunJson).string());
 
   int status = exit_status(reports);
   if (!o.junit.empty()) {
-    if (write_file(o.junit, render_junit(reports))) {
+    if (const auto failed = write_outputs({}, {{o.junit, render_junit(reports)}}); failed.empty()) {
       spdlog::info("JUnit XML: {}", o.junit);
     } else {
-      spdlog::error("cannot write the JUnit XML file {}: {}", o.junit, std::strerror(errno));
+      spdlog::error("cannot write the JUnit XML file {}: {}", o.junit, failed.front().error.message());
       status = kExitFailed;
     }
   }
-
-  if (o.format == "json")
-    std::cout << (reports.size() == 1 ? to_json(reports.front()).dump(2) + "\n" : json);
-  else if (o.format == "md")
-    std::cout << markdown;
-  else
-    std::cout << render_text(reports);
+  std::cout << run_stdout(reports, o.format);
   return status;
 }
 

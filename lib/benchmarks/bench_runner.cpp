@@ -13,6 +13,7 @@
 
 #include "benchmarks/bench_report.hpp"
 #include "case_api/scenario.hpp"
+#include "reports/writer.hpp"
 
 namespace lockedges {
 
@@ -246,14 +247,13 @@ BenchOutcome run_bench(const BenchOptions& o) {
     return outcome;
   }
   results["lockedges"] = {{"tables", g_tables}};
-  std::ofstream(outcome.json) << results.dump(2) << "\n";
+  // Should bench.json not take the tables, Google Benchmark's own stays whole.
+  write_outputs(o.out_dir, {{outcome.json.filename(), results.dump(2) + "\n"}});
   const std::vector<BenchTable> tables = bench_tables(results);
   outcome.text = render_bench_text(tables);
-  std::ofstream md(outcome.markdown);
-  md << render_bench_markdown(tables, results);
-  std::ofstream html(outcome.html);
-  html << render_bench_html(tables, results);
-  if (!md || !html) {
+  const auto failed = write_outputs(o.out_dir, {{outcome.markdown.filename(), render_bench_markdown(tables, results)},
+                                                {outcome.html.filename(), render_bench_html(tables, results)}});
+  if (!failed.empty()) {
     outcome.exit_code = 1;
     outcome.error = fmt::format("cannot write {} or {}", outcome.markdown.string(), outcome.html.string());
   }

@@ -1,6 +1,6 @@
 // lockedges — the HTML report: one self-contained page.
 //
-// `run` writes index.html beside report.md and report.json;
+// `run` writes index.html beside report.md and report.json (writer.hpp);
 // `profile` writes its own page (html_profile.hpp) beside profile.json. A
 // page fetches nothing: its style sheet (html_page.hpp), the flame graphs
 // and the sequence diagrams (sequence_svg.hpp) are inline, and it has no
