@@ -121,14 +121,6 @@ class Pace {
   bool input_open_ = true;
 };
 
-// A source line without its indentation and its comment (the tag is shown apart).
-std::string code_only(std::string s) {
-  if (const auto comment = s.find("//"); comment != std::string::npos) s.erase(comment);
-  s.erase(0, s.find_first_not_of(" \t"));
-  s.erase(s.find_last_not_of(" \t\r") + 1);
-  return s;
-}
-
 // What the stepped run showed, and whether that is what the variant should show.
 struct Verdict {
   bool ok = false;
@@ -288,7 +280,7 @@ class Stepper {
             l.line, who);
       if (text && l.line > 0)
         for (const auto& code : source_lines(*text, l.line, l.line))
-          print("           {:>4} | {}\n", l.line, palette_.paint(code_only(code), palette_.dim()));
+          print("           {:>4} | {}\n", l.line, palette_.paint(code_of(code), palette_.dim()));
       print("           {}\n", tagged ? palette_.paint(fmt::format("{}({}): {}", tag->kind, tag->id, tag->note),
                                                         palette_.heading())
                                       : palette_.paint("on no tagged line", palette_.bad()));
