@@ -3,16 +3,16 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <iostream>
-#include <mutex>
-#include <thread>
 
 #include "commands.hpp"
 #include "child/binaries.hpp"
 #include "driving/profiling.hpp"
 #include "reports/profile_report.hpp"
 #include "reports/writer.hpp"
+#include "terminal/progress.hpp"
 #include "case_api/scenario.hpp"
 
 namespace lockedges::cli {
@@ -28,56 +28,6 @@ struct ProfileOptions {
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
-
-// A one-line progress bar on standard error, redrawn every 100 ms while the
-// session runs; silent when standard error is not a terminal. Hand-written:
-// a dozen lines, and no Debian-packaged C++ library we use draws one.
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
-  ~ProgressBar() { stop(); }
-
-  void start(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
-    if (!enabled_ || thread_.joinable()) return;
-    thread_ = std::thread([this, from, to] {
-      while (!done_.load()) {
-        draw(from, to);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      std::fputs("\r\033[K", stderr);
-    });
-  }
-  void item(const std::string& name) {
-    std::lock_guard lock(mu_);
-    item_ = name;
-  }
-  void stop() {
-    done_.store(true);
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void draw(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
-    const auto now = std::chrono::steady_clock::now();
-    const double total = std::chrono::duration<double>(to - from).count();
-    const double left = std::max(0.0, std::chrono::duration<double>(to - now).count());
-    const int filled = total > 0 ? static_cast<int>(20 * (1 - left / total)) : 20;
-    std::string name;
-    {
-      std::lock_guard lock(mu_);
-      name = item_;
-    }
-    std::fprintf(stderr, "\r\033[K[%s%s] %4.1f s left  %s", std::string(filled, '#').c_str(),
-                 std::string(20 - filled, '.').c_str(), left, name.c_str());
-    std::fflush(stderr);
-  }
-
-  bool enabled_;
-  std::atomic<bool> done_{false};
-  std::mutex mu_;
-  std::string item_;  // guarded by mu_
-  std::thread thread_;
-};
 
 int profile(const ProfileOptions& o, const Context& context) {
   std::vector<const Scenario*> chosen;
