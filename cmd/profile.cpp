@@ -7,37 +7,28 @@
 #include <csignal>
 #include <iostream>
 
-#include "commands.hpp"
 #include "child/binaries.hpp"
+#include "commands.hpp"
+#include "driving/driver.hpp"
 #include "driving/profiling.hpp"
 #include "reports/profile_report.hpp"
 #include "reports/writer.hpp"
 #include "terminal/progress.hpp"
-#include "case_api/scenario.hpp"
 
 namespace lockedges::cli {
 
 namespace {
 
 struct ProfileOptions {
-  double seconds = 10;
-  int hz = 1000;
-  std::string out = "reports";
   std::vector<std::string> scenarios;
+  SessionOptions session;  // --seconds, --hz and --out bind to its fields: their defaults are its own
 };
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
 int profile(const ProfileOptions& o, const Context& context) {
-  std::vector<const Scenario*> chosen;
-  for (const auto& s : Registry::instance().all())
-    if (o.scenarios.empty() || std::find(o.scenarios.begin(), o.scenarios.end(), s.name) != o.scenarios.end())
-      chosen.push_back(&s);
-  SessionOptions options;
-  options.seconds = o.seconds;
-  options.hz = o.hz;
-  options.out_dir = o.out;
+  SessionOptions options = o.session;
   options.binaries = sibling_binaries();
   options.cancel = &g_interrupted;
   if (!std::filesystem::exists(options.binaries.plain)) {
@@ -51,11 +42,11 @@ int profile(const ProfileOptions& o, const Context& context) {
   };
   g_interrupted.store(false);
   auto* previous = std::signal(SIGINT, on_interrupt);
-  const ProfileSession session = profile_session(chosen, options);
+  const ProfileSession session = profile_session(chosen_scenarios(o.scenarios), options);
   std::signal(SIGINT, previous);
   bar.stop();
 
-  write_outputs(o.out, profile_outputs(session));  // as before: a file it cannot write is not an error
+  write_outputs(options.out_dir, profile_outputs(session));  // as before: a file it cannot write is not an error
   std::cout << render_profile_text(session);
   return session.interrupted ? kExitFailed : kExitOk;
 }
@@ -66,11 +57,11 @@ void setup_profile(CLI::App& app, Context& context) {
   auto o = std::make_shared<ProfileOptions>();
   auto* cmd = app.add_subcommand("profile", "CPU profiles (gperftools) of broken and fixed stress workloads");
   cmd->add_option("scenarios", o->scenarios, "Scenarios to profile (default: all)");
-  cmd->add_option("--seconds", o->seconds, "Total time, shared between every variant profiled")
+  cmd->add_option("--seconds", o->session.seconds, "Total time, shared between every variant profiled")
       ->check(CLI::Range(0.5, 86400.0))
       ->capture_default_str();
-  cmd->add_option("--hz", o->hz, "Sampling rate (CPUPROFILE_FREQUENCY)")->check(CLI::Range(1, 100000))->capture_default_str();
-  cmd->add_option("--out", o->out, "Folder for the profiles, flame graphs, profile.json and index.html (the page to open)")->capture_default_str();
+  cmd->add_option("--hz", o->session.hz, "Sampling rate (CPUPROFILE_FREQUENCY)")->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--out", o->session.out_dir, "Folder for the profiles, flame graphs, profile.json and index.html (the page to open)")->capture_default_str();
   cmd->footer("Ctrl-C ends it early and keeps what was collected (exit status 1).");
   cmd->callback([o, &context] {
     context.start_logging();
