@@ -1,14 +1,13 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "commands.hpp"
 #include "case_api/scenario.hpp"
-#include "util/suggest.hpp"
+#include "commands.hpp"
+#include "util/text.hpp"
 
 #ifndef LOCKEDGES_VERSION
 #define LOCKEDGES_VERSION "0.0.0"
@@ -16,52 +15,12 @@
 
 namespace lockedges::cli {
 
-namespace {
-
-const std::vector<std::string> kCommands{"list", "run", "explain", "profile", "bench"};
-
-std::string joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-  return out;
-}
-
-// Every long option name the app knows, for "did you mean" on a bad one.
-void collect_options(const CLI::App& app, std::vector<std::string>& names) {
-  for (const CLI::Option* opt : app.get_options())
-    for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
-  for (const CLI::App* sub : app.get_subcommands({})) collect_options(*sub, names);
-}
-
-std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args) {
-  std::vector<std::string> names;
-  collect_options(app, names);
-  for (const auto& a : args) {
-    if (a.rfind("--", 0) != 0) continue;
-    const std::string name = a.substr(0, a.find('='));
-    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
-    if (auto guess = closest(name, names)) return " (did you mean " + *guess + "?)";
-  }
-  return "";
-}
-
-}  // namespace
-
 void Context::start_logging() const {
   auto logger = spdlog::get("lockedges");
   if (!logger) logger = spdlog::stderr_color_mt("lockedges");
   logger->set_pattern("%^%l%$: %v");
   logger->set_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
   spdlog::set_default_logger(logger);
-}
-
-void check_scenario(const std::string& name, bool allow_all) {
-  std::vector<std::string> choices = Registry::instance().names();
-  if (allow_all) choices.push_back("all");
-  if (std::find(choices.begin(), choices.end(), name) != choices.end()) return;
-  std::string message = "unknown scenario '" + name + "'";
-  if (auto guess = closest(name, choices)) message += "; did you mean '" + *guess + "'?";
-  throw UsageError(message + " Valid: " + joined(choices) + ".");
 }
 
 int main(int argc, char** argv) {
@@ -94,15 +53,8 @@ int main(int argc, char** argv) {
   setup_worker(app, context);
 
   // A first word that is neither a command nor a scenario: say what is valid.
-  if (!args.empty() && args.front().rfind("-", 0) != 0 &&
-      std::find(kCommands.begin(), kCommands.end(), args.front()) == kCommands.end() &&
-      args.front() != "worker") {
-    std::vector<std::string> choices = kCommands;
-    for (const auto& n : Registry::instance().names()) choices.push_back(n);
-    std::string message = "lockedges: error: unknown command or scenario '" + args.front() + "'";
-    if (auto guess = closest(args.front(), choices)) message += "; did you mean '" + *guess + "'?";
-    std::cerr << message << " Commands: " << joined(kCommands)
-              << "; scenarios: " << joined(Registry::instance().names()) << ".\n";
+  if (const std::string unknown = unknown_command(args); !unknown.empty()) {
+    std::cerr << "lockedges: error: " << unknown << "\n";
     return kExitUsage;
   }
 

@@ -8,26 +8,18 @@
 #include "benchmarks/bench_runner.hpp"
 #include "commands.hpp"
 #include "util/suggest.hpp"
+#include "util/text.hpp"
 
 namespace lockedges::cli {
 
 namespace {
-
-struct BenchCliOptions {
-  std::vector<std::string> scenarios;
-  std::vector<std::string> groups;
-  std::vector<int> threads;
-  std::string out = "reports";
-};
 
 void check_group(const std::string& name) {
   const auto names = BenchGroups::instance().names();
   if (std::find(names.begin(), names.end(), name) != names.end()) return;
   std::string message = "unknown benchmark group '" + name + "'";
   if (auto guess = closest(name, names)) message += "; did you mean '" + *guess + "'?";
-  std::string valid;
-  for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
-  throw UsageError(message + " Valid: " + valid + ".");
+  throw UsageError(message + " Valid: " + joined(names) + ".");
 }
 
 // Everything CLI11 did not know: only Google Benchmark's own options pass,
@@ -43,15 +35,7 @@ std::vector<std::string> benchmark_args(const std::vector<std::string>& extras) 
   return extras;
 }
 
-int bench(const BenchCliOptions& o, const std::vector<std::string>& extras) {
-  BenchOptions options;
-  if (std::find(o.scenarios.begin(), o.scenarios.end(), "all") == o.scenarios.end()) options.scenarios = o.scenarios;
-  options.groups = o.groups;
-  options.threads = o.threads;
-  std::sort(options.threads.begin(), options.threads.end());
-  options.threads.erase(std::unique(options.threads.begin(), options.threads.end()), options.threads.end());
-  options.out_dir = o.out;
-  options.benchmark_args = extras;
+int bench(const BenchOptions& options) {
   const BenchOutcome outcome = run_bench(options);
   if (outcome.exit_code == kExitUsage) throw UsageError(outcome.error);
   std::cout << outcome.text << std::flush;
@@ -68,11 +52,11 @@ int bench(const BenchCliOptions& o, const std::vector<std::string>& extras) {
 }  // namespace
 
 void setup_bench(CLI::App& app, Context& context) {
-  auto o = std::make_shared<BenchCliOptions>();
+  auto o = std::make_shared<BenchOptions>();  // the options bind to its fields: their defaults are its own
   auto* cmd = app.add_subcommand(
       "bench", "Benchmark each fix against its broken variant, stores against concurrent-map libraries, and detection speed");
   cmd->add_option("scenarios", o->scenarios, "Scenarios to benchmark (default: all)");
-  cmd->add_option("--out", o->out, "Folder for bench.json (Google Benchmark's JSON), bench.md and bench.html (the tables)")
+  cmd->add_option("--out", o->out_dir, "Folder for bench.json (Google Benchmark's JSON), bench.md and bench.html (the tables)")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads,
                   "Thread counts, comma-separated (default: 1, 2 and this machine's core count)")
@@ -102,7 +86,8 @@ void setup_bench(CLI::App& app, Context& context) {
     context.start_logging();
     for (const auto& s : o->scenarios) check_scenario(s, /*allow_all=*/true);
     for (const auto& g : o->groups) check_group(g);
-    context.exit_code = bench(*o, benchmark_args(cmd->remaining()));
+    o->benchmark_args = benchmark_args(cmd->remaining());
+    context.exit_code = bench(*o);
   });
 }
 

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "driving/step.hpp"
+
 namespace lockedges::cli {
 
 // Exit statuses of the lockedges command.
@@ -33,14 +35,12 @@ void setup_profile(CLI::App& app, Context& context);
 void setup_bench(CLI::App& app, Context& context);  // bench.cpp (plain build), bench_none.cpp (sanitizers)
 void setup_worker(CLI::App& app, Context& context);
 
-// `run --step` (cmd/step.cpp): its options on `run`, and the run itself.
-struct StepFlags {
-  bool step = false;
-  int delay_ms = -1;  // -1: wait for Enter
-  std::string variant;
-};
-void add_step_options(CLI::App& run, StepFlags& flags);
-int run_step(const std::string& scenario, const std::string& out_dir, const StepFlags& flags, const Context& context);
+// `run --step` (cmd/step.cpp): its options on `run` (--step, and
+// --step-delay and --variant bound to StepOptions' fields), and the run
+// itself, its files under `out_dir` (run's --out).
+void add_step_options(CLI::App& run, bool& step, StepOptions& options);
+int run_step(const std::string& scenario, StepOptions options, const std::filesystem::path& out_dir,
+             const Context& context);
 
 // Thrown by a callback for a usage error it finds itself (an unknown
 // scenario): main prints it as one line and exits kExitUsage.
@@ -48,9 +48,14 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The scenario names plus "all", for messages; throws UsageError with a
-// did-you-mean for a name that is not one of them.
+// Usage errors (cmd/usage.cpp). check_scenario throws UsageError, with a
+// did-you-mean and the valid names (and "all" when allowed), for a name that
+// is no scenario. unknown_command says why a first word that is neither a
+// command nor a scenario is wrong, or "". usage_hint is " (did you mean
+// --x?)" for a mistyped option in `args`, or "".
 void check_scenario(const std::string& name, bool allow_all);
+std::string unknown_command(const std::vector<std::string>& args);
+std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args);
 
 int main(int argc, char** argv);
 

@@ -3,92 +3,32 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
-#include <fstream>
 #include <iostream>
-#include <mutex>
-#include <thread>
 
-#include "commands.hpp"
 #include "child/binaries.hpp"
+#include "commands.hpp"
+#include "driving/driver.hpp"
 #include "driving/profiling.hpp"
-#include "reports/html_report.hpp"
-#include "reports/report.hpp"
-#include "case_api/scenario.hpp"
+#include "reports/profile_report.hpp"
+#include "reports/writer.hpp"
+#include "terminal/progress.hpp"
 
 namespace lockedges::cli {
 
 namespace {
 
 struct ProfileOptions {
-  double seconds = 10;
-  int hz = 1000;
-  std::string out = "reports";
   std::vector<std::string> scenarios;
+  SessionOptions session;  // --seconds, --hz and --out bind to its fields: their defaults are its own
 };
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
-// A one-line progress bar on standard error, redrawn every 100 ms while the
-// session runs; silent when standard error is not a terminal. Hand-written:
-// a dozen lines, and no Debian-packaged C++ library we use draws one.
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
-  ~ProgressBar() { stop(); }
-
-  void start(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
-    if (!enabled_ || thread_.joinable()) return;
-    thread_ = std::thread([this, from, to] {
-      while (!done_.load()) {
-        draw(from, to);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      std::fputs("\r\033[K", stderr);
-    });
-  }
-  void item(const std::string& name) {
-    std::lock_guard lock(mu_);
-    item_ = name;
-  }
-  void stop() {
-    done_.store(true);
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void draw(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
-    const auto now = std::chrono::steady_clock::now();
-    const double total = std::chrono::duration<double>(to - from).count();
-    const double left = std::max(0.0, std::chrono::duration<double>(to - now).count());
-    const int filled = total > 0 ? static_cast<int>(20 * (1 - left / total)) : 20;
-    std::string name;
-    {
-      std::lock_guard lock(mu_);
-      name = item_;
-    }
-    std::fprintf(stderr, "\r\033[K[%s%s] %4.1f s left  %s", std::string(filled, '#').c_str(),
-                 std::string(20 - filled, '.').c_str(), left, name.c_str());
-    std::fflush(stderr);
-  }
-
-  bool enabled_;
-  std::atomic<bool> done_{false};
-  std::mutex mu_;
-  std::string item_;  // guarded by mu_
-  std::thread thread_;
-};
-
 int profile(const ProfileOptions& o, const Context& context) {
-  std::vector<const Scenario*> chosen;
-  for (const auto& s : Registry::instance().all())
-    if (o.scenarios.empty() || std::find(o.scenarios.begin(), o.scenarios.end(), s.name) != o.scenarios.end())
-      chosen.push_back(&s);
-  SessionOptions options;
-  options.seconds = o.seconds;
-  options.hz = o.hz;
-  options.out_dir = o.out;
+  SessionOptions options = o.session;
   options.binaries = sibling_binaries();
   options.cancel = &g_interrupted;
   if (!std::filesystem::exists(options.binaries.plain)) {
@@ -102,15 +42,11 @@ int profile(const ProfileOptions& o, const Context& context) {
   };
   g_interrupted.store(false);
   auto* previous = std::signal(SIGINT, on_interrupt);
-  const ProfileSession session = profile_session(chosen, options);
+  const ProfileSession session = profile_session(chosen_scenarios(o.scenarios), options);
   std::signal(SIGINT, previous);
   bar.stop();
 
-  std::error_code ec;
-  std::filesystem::create_directories(o.out, ec);
-  const std::filesystem::path out(o.out);
-  std::ofstream(out / "profile.json") << to_json(session).dump(2) << "\n";
-  std::ofstream(out / "index.html") << render_profile_html(session);
+  write_outputs(options.out_dir, profile_outputs(session));  // as before: a file it cannot write is not an error
   std::cout << render_profile_text(session);
   return session.interrupted ? kExitFailed : kExitOk;
 }
@@ -121,11 +57,11 @@ void setup_profile(CLI::App& app, Context& context) {
   auto o = std::make_shared<ProfileOptions>();
   auto* cmd = app.add_subcommand("profile", "CPU profiles (gperftools) of broken and fixed stress workloads");
   cmd->add_option("scenarios", o->scenarios, "Scenarios to profile (default: all)");
-  cmd->add_option("--seconds", o->seconds, "Total time, shared between every variant profiled")
+  cmd->add_option("--seconds", o->session.seconds, "Total time, shared between every variant profiled")
       ->check(CLI::Range(0.5, 86400.0))
       ->capture_default_str();
-  cmd->add_option("--hz", o->hz, "Sampling rate (CPUPROFILE_FREQUENCY)")->check(CLI::Range(1, 100000))->capture_default_str();
-  cmd->add_option("--out", o->out, "Folder for the profiles, flame graphs, profile.json and index.html (the page to open)")->capture_default_str();
+  cmd->add_option("--hz", o->session.hz, "Sampling rate (CPUPROFILE_FREQUENCY)")->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--out", o->session.out_dir, "Folder for the profiles, flame graphs, profile.json and index.html (the page to open)")->capture_default_str();
   cmd->footer("Ctrl-C ends it early and keeps what was collected (exit status 1).");
   cmd->callback([o, &context] {
     context.start_logging();

@@ -6,12 +6,12 @@
 #include <atomic>
 #include <csignal>
 
+#include "case_api/scenario.hpp"
+#include "child/binaries.hpp"
 #include "commands.hpp"
 #include "terminal/color.hpp"
-#include "child/binaries.hpp"
-#include "case_api/scenario.hpp"
-#include "driving/step.hpp"
 #include "terminal/diagram.hpp"
+#include "util/text.hpp"
 
 namespace lockedges::cli {
 
@@ -22,33 +22,31 @@ extern "C" void on_step_interrupt(int) { g_step_interrupted.store(true); }
 
 }  // namespace
 
-void add_step_options(CLI::App& run, StepFlags& flags) {
-  auto* step = run.add_flag("--step", flags.step,
+void add_step_options(CLI::App& run, bool& step, StepOptions& options) {
+  auto* flag = run.add_flag("--step", step,
                             "Step through the broken variant's forced schedule under ThreadSanitizer, one event "
                             "at a time (Enter: next; end of input: run through; Ctrl-C: stop, exit 1), then show "
                             "TSan's verdict");
-  run.add_option("--step-delay", flags.delay_ms, "With --step: advance by itself after this many milliseconds")
+  run.add_option("--step-delay", options.delay_ms, "With --step: advance by itself after this many milliseconds")
       ->check(CLI::Range(0, 600000))
-      ->needs(step);
-  run.add_option("--variant", flags.variant, "With --step: the variant to step (default: the first broken one)")
-      ->needs(step);
+      ->needs(flag);
+  run.add_option("--variant", options.variant, "With --step: the variant to step (default: the first broken one)")
+      ->needs(flag);
 }
 
-int run_step(const std::string& scenario_name, const std::string& out_dir, const StepFlags& flags,
+int run_step(const std::string& scenario_name, StepOptions options, const std::filesystem::path& out_dir,
              const Context& context) {
   if (scenario_name == "all") throw UsageError("--step takes one scenario, not `all`");
   const Scenario& scenario = *Registry::instance().find(scenario_name);
-  if (!flags.variant.empty() && scenario.find_variant(flags.variant) == nullptr) {
-    std::string valid;
-    for (const auto& v : scenario.variants) valid += (valid.empty() ? "" : ", ") + v.name;
-    throw UsageError("scenario '" + scenario_name + "' has no variant '" + flags.variant + "'. Valid: " + valid + ".");
+  if (!options.variant.empty() && scenario.find_variant(options.variant) == nullptr) {
+    std::vector<std::string> valid;
+    for (const auto& v : scenario.variants) valid.push_back(v.name);
+    throw UsageError("scenario '" + scenario_name + "' has no variant '" + options.variant + "'. Valid: " +
+                     joined(valid) + ".");
   }
-  StepOptions options;
-  options.variant = flags.variant;
-  options.delay_ms = flags.delay_ms;
+  options.out_dir = out_dir;
   options.color = use_color(context.no_color, STDOUT_FILENO);
   options.width = diagram_width(STDOUT_FILENO);
-  options.out_dir = out_dir;
   options.binaries = sibling_binaries();
   options.interrupted = &g_step_interrupted;
   g_step_interrupted.store(false);

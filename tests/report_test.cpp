@@ -9,9 +9,15 @@
 #include <regex>
 #include <sstream>
 
+#include "reports/html_page.hpp"
+#include "reports/html_profile.hpp"
 #include "reports/html_report.hpp"
+#include "reports/markdown_report.hpp"
+#include "reports/mermaid.hpp"
 #include "reports/profile_report.hpp"
 #include "reports/report.hpp"
+#include "reports/sequence_svg.hpp"
+#include "reports/writer.hpp"
 #include "case_api/scenario.hpp"
 #include "sources/source.hpp"
 #include "test_util.hpp"
@@ -248,6 +254,50 @@ TEST(HtmlReport, ProfilePageInlinesOurFlameGraphsOnly) {
   EXPECT_TRUE(contains(html, "40% in lock functions"));
   EXPECT_TRUE(contains(render_profile_text(session), "40% in lock functions"));
   EXPECT_EQ(to_json(session)["variants"].size(), s.variants.size());
+}
+
+// A report folder is never left half-written: each file lands whole, and
+// one that cannot be written says why without stopping the others.
+TEST(Writer, WritesEveryOutputWholeAndSaysWhichFailedAndWhy) {
+  testing::ScratchDir dir("writer");
+  std::ofstream(dir.path() / "report.md") << "an older report";
+  const auto failed = write_outputs(dir.path(), {{"report.json", "{}\n"},
+                                                 {"no-such-folder/junit.xml", "<testsuites/>"},
+                                                 {"report.md", "# lockedges report\n"}});
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed.front().path, dir.path() / "no-such-folder/junit.xml");
+  EXPECT_EQ(failed.front().error.message(), "No such file or directory");
+  EXPECT_EQ(testing::slurp(dir.path() / "report.json"), "{}\n");
+  EXPECT_EQ(testing::slurp(dir.path() / "report.md"), "# lockedges report\n") << "the older file is replaced";
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_NE(entry.path().extension(), ".tmp") << "a temporary file was left behind";
+    ++files;
+  }
+  EXPECT_EQ(files, 2u);
+}
+
+TEST(Writer, MakesAMissingFolderAndTakesPathsAsTheyAreWithoutOne) {
+  testing::ScratchDir dir("writer-folder");
+  EXPECT_TRUE(write_outputs(dir.path() / "profiles", profile_outputs(ProfileSession{})).empty());
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "profiles" / "profile.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "profiles" / "index.html"));
+  const auto junit = dir.path() / "junit.xml";
+  EXPECT_TRUE(write_outputs({}, {{junit, "<testsuites/>"}}).empty());
+  EXPECT_EQ(testing::slurp(junit), "<testsuites/>");
+  EXPECT_EQ(write_outputs({}, {{dir.path() / "missing" / "junit.xml", ""}}).size(), 1u)
+      << "without a folder, none is made";
+}
+
+TEST(Writer, RunWritesTheThreeReportsAndPrintsTheFormatAskedFor) {
+  const std::vector<ScenarioReport> one{report_for(deferred_lambda_write())};
+  std::vector<std::string> names;
+  for (const auto& output : run_outputs(one)) names.push_back(output.name.string());
+  EXPECT_EQ(names, (std::vector<std::string>{kRunJson, kRunMarkdown, kRunPage}));
+  EXPECT_TRUE(run_stdout(one, "json").starts_with("{")) << "one scenario: its object";
+  EXPECT_TRUE(run_stdout({one.front(), one.front()}, "json").starts_with("[")) << "several: the array";
+  EXPECT_TRUE(run_stdout(one, "md").starts_with("# lockedges report"));
+  EXPECT_TRUE(run_stdout(one, "text").starts_with("deferred-lambda-write  (seed"));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/json_report.hpp"
 #include "reports/report.hpp"
 #include "sample_report.hpp"
 #include "test_util.hpp"

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "reports/report.hpp"
+#include "reports/text_report.hpp"
 
 namespace lockedges {
 

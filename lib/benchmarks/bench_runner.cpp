@@ -12,9 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "benchmarks/bench_report.hpp"
-#include "reports/html_report.hpp"
-#include "reports/html_report.hpp"
 #include "case_api/scenario.hpp"
+#include "driving/driver.hpp"
+#include "reports/writer.hpp"
 
 namespace lockedges {
 
@@ -129,11 +129,17 @@ const BenchGroupRegistration kStores{{.order = 20,
 // run_bench
 // ---------------------------------------------------------------------------
 
-std::vector<std::string> chosen_scenarios(const std::vector<std::string>& named) {
-  std::vector<std::string> chosen;
-  for (const auto& s : Registry::instance().all())
-    if (named.empty() || std::find(named.begin(), named.end(), s.name) != named.end()) chosen.push_back(s.name);
-  return chosen;
+std::vector<std::string> scenario_names(const std::vector<std::string>& named) {
+  std::vector<std::string> names;
+  for (const Scenario* s : chosen_scenarios(named)) names.push_back(s->name);
+  return names;
+}
+
+// `threads` in ascending order, without repeats.
+std::vector<int> ascending(std::vector<int> threads) {
+  std::sort(threads.begin(), threads.end());
+  threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
+  return threads;
 }
 
 bool is_flag(const std::vector<std::string>& args, const std::string& flag) {
@@ -188,10 +194,7 @@ void add_fixture_benchmark(const std::string& group, const std::string& table, c
 }
 
 std::vector<int> default_bench_threads() {
-  std::vector<int> threads = {1, 2, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
-  std::sort(threads.begin(), threads.end());
-  threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
-  return threads;
+  return ascending({1, 2, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))});
 }
 
 BenchOutcome run_bench(const BenchOptions& o) {
@@ -223,7 +226,8 @@ BenchOutcome run_bench(const BenchOptions& o) {
     return outcome;
   }
 
-  BenchSelection selection{chosen_scenarios(o.scenarios), o.threads.empty() ? default_bench_threads() : o.threads};
+  BenchSelection selection{scenario_names(o.scenarios),
+                           o.threads.empty() ? default_bench_threads() : ascending(o.threads)};
   for (const auto& group : BenchGroups::instance().all())
     if (o.groups.empty() || std::find(o.groups.begin(), o.groups.end(), group.name) != o.groups.end())
       group.add(selection);
@@ -248,14 +252,13 @@ BenchOutcome run_bench(const BenchOptions& o) {
     return outcome;
   }
   results["lockedges"] = {{"tables", g_tables}};
-  std::ofstream(outcome.json) << results.dump(2) << "\n";
+  // Should bench.json not take the tables, Google Benchmark's own stays whole.
+  write_outputs(o.out_dir, {{outcome.json.filename(), results.dump(2) + "\n"}});
   const std::vector<BenchTable> tables = bench_tables(results);
   outcome.text = render_bench_text(tables);
-  std::ofstream md(outcome.markdown);
-  md << render_bench_markdown(tables, results);
-  std::ofstream html(outcome.html);
-  html << render_bench_html(tables, results);
-  if (!md || !html) {
+  const auto failed = write_outputs(o.out_dir, {{outcome.markdown.filename(), render_bench_markdown(tables, results)},
+                                                {outcome.html.filename(), render_bench_html(tables, results)}});
+  if (!failed.empty()) {
     outcome.exit_code = 1;
     outcome.error = fmt::format("cannot write {} or {}", outcome.markdown.string(), outcome.html.string());
   }

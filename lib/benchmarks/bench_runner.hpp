@@ -89,9 +89,9 @@ void add_fixture_benchmark(const std::string& group, const std::string& table, c
                            const std::string& role, BenchFactory make, const std::vector<int>& threads);
 
 struct BenchOptions {
-  std::vector<std::string> scenarios;       // empty: all
+  std::vector<std::string> scenarios;       // empty or holding "all": all
   std::vector<std::string> groups;          // empty: all
-  std::vector<int> threads;                 // empty: 1, 2 and the machine's core count
+  std::vector<int> threads;                 // any order, repeats allowed; empty: 1, 2 and the machine's core count
   std::filesystem::path out_dir = "reports";
   std::vector<std::string> benchmark_args;  // --benchmark_* options, passed to Google Benchmark
 };

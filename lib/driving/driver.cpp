@@ -1,5 +1,6 @@
 #include "driving/driver.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -78,6 +79,14 @@ void profile_diff(ScenarioReport& report) {
 }
 
 }  // namespace
+
+std::vector<const Scenario*> chosen_scenarios(const std::vector<std::string>& names) {
+  const bool all = names.empty() || std::find(names.begin(), names.end(), "all") != names.end();
+  std::vector<const Scenario*> chosen;
+  for (const auto& s : Registry::instance().all())
+    if (all || std::find(names.begin(), names.end(), s.name) != names.end()) chosen.push_back(&s);
+  return chosen;
+}
 
 ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options) {
   const auto start = std::chrono::steady_clock::now();

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "case_api/scenario.hpp"
 #include "child/binaries.hpp"
@@ -35,6 +36,11 @@ struct DriverOptions {
   // Called before each child starts: a line saying what runs now.
   std::function<void(const std::string&)> progress;
 };
+
+// The scenarios a command line names, in the registry's order: every one
+// when `names` is empty or holds "all". Names are checked before (cmd/);
+// one that is no scenario chooses nothing.
+std::vector<const Scenario*> chosen_scenarios(const std::vector<std::string>& names);
 
 // Runs every variant of `scenario` and returns the judged report. Never
 // throws for a child's failure: that becomes part of the report.

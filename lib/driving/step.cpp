@@ -17,6 +17,7 @@
 #include "child/sanitizers.hpp"
 #include "detection/tsan_log.hpp"
 #include "driving/recorded_run.hpp"
+#include "reports/pieces.hpp"
 #include "sources/source.hpp"
 #include "terminal/color.hpp"
 #include "terminal/diagram.hpp"
@@ -120,21 +121,6 @@ class Pace {
   bool tty_;
   bool input_open_ = true;
 };
-
-std::string mutexes_text(const std::vector<tsan::HeldMutex>& mutexes) {
-  if (mutexes.empty()) return "no lock held";
-  std::string out;
-  for (const auto& m : mutexes) out += (out.empty() ? "" : ", ") + std::string(m.shared ? "shared " : "exclusive ") + m.id;
-  return out;
-}
-
-// A source line without its indentation and its comment (the tag is shown apart).
-std::string code_only(std::string s) {
-  if (const auto comment = s.find("//"); comment != std::string::npos) s.erase(comment);
-  s.erase(0, s.find_first_not_of(" \t"));
-  s.erase(s.find_last_not_of(" \t\r") + 1);
-  return s;
-}
 
 class Stepper {
  public:
@@ -280,12 +266,12 @@ class Stepper {
       const bool tagged = tag != tags.end() && !l.file.empty();
       std::string who = l.thread;
       if (l.mutexes_known && (l.access == "read" || l.access == "write"))
-        who += (who.empty() ? "" : ", ") + mutexes_text(l.mutexes);
+        who += (who.empty() ? "" : ", ") + mutex_text(l.mutexes);
       print("    {:<6} {}:{}  {}\n", l.access, l.file.empty() ? "(no frame in the case)" : scenario_.source_path(),
             l.line, who);
       if (text && l.line > 0)
         for (const auto& code : source_lines(*text, l.line, l.line))
-          print("           {:>4} | {}\n", l.line, palette_.paint(code_only(code), palette_.dim()));
+          print("           {:>4} | {}\n", l.line, palette_.paint(code_of(code), palette_.dim()));
       print("           {}\n", tagged ? palette_.paint(fmt::format("{}({}): {}", tag->kind, tag->id, tag->note),
                                                         palette_.heading())
                                       : palette_.paint("on no tagged line", palette_.bad()));

@@ -20,6 +20,10 @@ std::string html_escape(std::string_view text);
 // `text` escaped, in <code>.
 std::string html_code(std::string_view text);
 
+// The microsecond as the pages write it ("us" in plain text): for
+// duration_text (pieces.hpp).
+inline constexpr std::string_view kHtmlMicro = "\u00b5s";
+
 // A whole self-contained page: `body` (HTML) under <main>, the style sheet
 // inline, nothing fetched.
 std::string html_page(std::string_view title, std::string_view body);

@@ -1,18 +1,21 @@
 #include "reports/html_report.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "reports/html_page.hpp"
+#include "reports/html_profile.hpp"
+#include "reports/pieces.hpp"
+#include "reports/sequence_svg.hpp"
+
+#ifndef LOCKEDGES_VERSION
+#define LOCKEDGES_VERSION "0.0.0"
+#endif
 
 namespace lockedges {
 
 namespace {
-
 
 // ---------------------------------------------------------------------------
 // Small pieces
@@ -41,13 +44,6 @@ std::string role_badge(const VariantReport& v) {
 std::string bar(double share, const char* cls) {
   if (!(share > 0)) return "";
   return fmt::format("<div class=\"bar {}\" style=\"width:{:.1f}%\"></div>", cls, 100 * std::min(1.0, share));
-}
-
-
-std::string duration_text(std::int64_t ns) {
-  if (ns >= 1'000'000) return fmt::format("{:.1f} ms", static_cast<double>(ns) / 1e6);
-  if (ns >= 1'000) return fmt::format("{:.1f} \u00b5s", static_cast<double>(ns) / 1e3);
-  return fmt::format("{} ns", ns);
 }
 
 // A table from rows whose first row is the header; `cell` may return the
@@ -83,178 +79,6 @@ std::string locks_held(const tsan::Location& l) {
                        m.shared ? "shared" : "exclusive", html_escape(m.id));
   return out;
 }
-
-// Reads a flame graph SVG the driver wrote under the report folder, to
-// inline it; empty when it is missing or is not a plain SVG of ours.
-std::string inline_svg(const std::string& path) {
-  if (path.empty()) return "";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string svg = text.str();
-  const auto start = svg.find("<svg");
-  if (start == std::string::npos) return "";
-  svg.erase(0, start);  // an XML declaration has no place inside HTML
-  std::string lower = svg;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (lower.find("<script") != std::string::npos || lower.find("<foreignobject") != std::string::npos) return "";
-  return svg;
-}
-
-// ---------------------------------------------------------------------------
-// The sequence diagram. Drawn here by hand: no Debian-packaged tool draws a
-// sequence diagram from our events without a JavaScript runtime or a network
-// (Mermaid needs a browser to lay out; PlantUML a JVM and its own syntax), and
-// the layout is a column per thread and a row per event.
-// ---------------------------------------------------------------------------
-
-constexpr int kTimeMargin = 92;  // the left column of times
-constexpr int kLane = 310;       // one thread's column
-constexpr int kHeader = 50;      // thread name boxes
-constexpr int kLineHeight = 19;
-constexpr int kPad = 7;
-constexpr int kGap = 8;          // between boxes on one thread
-constexpr int kSwitchGap = 22;   // room for the arrow when the run moves to another thread
-constexpr std::size_t kWrap = 31;  // characters a box line holds at this width and font size
-
-std::vector<std::string> wrap(const std::string& text, std::size_t width) {
-  std::vector<std::string> lines;
-  std::string line;
-  std::istringstream words(text);
-  std::string word;
-  while (words >> word) {
-    while (word.size() > width) {  // a long identifier: cut it
-      if (!line.empty()) lines.push_back(std::move(line)), line.clear();
-      lines.push_back(word.substr(0, width));
-      word.erase(0, width);
-    }
-    if (!line.empty() && line.size() + 1 + word.size() > width) lines.push_back(std::move(line)), line.clear();
-    line += (line.empty() ? "" : " ") + word;
-  }
-  if (!line.empty()) lines.push_back(line);
-  if (lines.empty()) lines.push_back("");
-  return lines;
-}
-
-struct KindStyle {
-  const char* fill;
-  const char* stroke;
-};
-
-KindStyle kind_style(const std::string& kind) {
-  if (kind == "lock") return {"#dbeafe", "#1e40af"};
-  if (kind == "unlock") return {"#eef4fb", "#7b93b0"};
-  if (kind == "wait") return {"#fcf0d9", "#a16207"};
-  if (kind == "schedule") return {"#f1f5f9", "#64748b"};
-  if (kind == "step") return {"#ffffff", "#334155"};
-  return {"#f8fafc", "#94a3b8"};  // note
-}
-
-std::string event_text(const Event& e) { return e.what.empty() ? e.kind : e.what; }
-
-}  // namespace
-
-
-std::string sequence_diagram_svg(const VariantReport& v) {
-  if (v.interleaving.empty()) return "";
-  std::vector<int> threads;
-  for (const auto& e : v.interleaving)
-    if (std::find(threads.begin(), threads.end(), e.thread) == threads.end()) threads.push_back(e.thread);
-  std::sort(threads.begin(), threads.end());
-  auto lane_of = [&](int thread) {
-    return static_cast<int>(std::find(threads.begin(), threads.end(), thread) - threads.begin());
-  };
-  auto lifeline_x = [](int lane) { return kTimeMargin + lane * kLane + 18; };
-
-  struct Placed {
-    const Event* event;
-    int lane;
-    int y;
-    int height;
-    std::vector<std::string> lines;
-  };
-  std::vector<Placed> placed;
-  int y = kHeader + 16;
-  for (const auto& e : v.interleaving) {
-    const int lane = lane_of(e.thread);
-    if (!placed.empty()) y += placed.back().lane == lane ? kGap : kSwitchGap;
-    auto lines = wrap(event_text(e), kWrap);
-    const int height = static_cast<int>(lines.size()) * kLineHeight + 2 * kPad;
-    placed.push_back({&e, lane, y, height, std::move(lines)});
-    y += height;
-  }
-  const int width = kTimeMargin + static_cast<int>(threads.size()) * kLane + 8;
-  const int height = y + 18;
-
-  std::string svg = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-      "role=\"img\" aria-label=\"{2}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"15\">\n",
-      width, height, html_escape("recorded interleaving of " + v.name));
-  // Thread headers and lifelines.
-  for (std::size_t i = 0; i < threads.size(); ++i) {
-    const int x0 = kTimeMargin + static_cast<int>(i) * kLane;
-    svg += fmt::format(
-        "<rect x=\"{0}\" y=\"6\" width=\"{1}\" height=\"34\" rx=\"6\" fill=\"#e2e8f0\" stroke=\"#475569\"/>"
-        "<text x=\"{2}\" y=\"29\" font-size=\"17\" font-weight=\"bold\" text-anchor=\"middle\">{3}</text>\n"
-        "<line x1=\"{4}\" y1=\"40\" x2=\"{4}\" y2=\"{5}\" stroke=\"#94a3b8\" stroke-width=\"2\" "
-        "stroke-dasharray=\"5 5\"/>\n",
-        x0 + 4, kLane - 12, x0 + kLane / 2 - 2, html_escape(thread_name(v, threads[i])), lifeline_x(static_cast<int>(i)),
-        height - 6);
-  }
-  // Lock holds: a bar on the lifeline from the lock event to its unlock.
-  std::map<int, std::vector<std::pair<int, bool>>> held;  // lane -> open holds (y, shared)
-  auto hold_bar = [&](int lane, int from, int to, bool shared, std::size_t depth) {
-    // A lock taken while holding another: a bar beside the first, edged in
-    // white so the two read apart.
-    const int x = lifeline_x(lane) - 5 + static_cast<int>(depth) * 7;
-    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"{}\" fill=\"{}\" stroke=\"{}\"/>\n", x,
-                       from, std::max(4, to - from), shared ? "#93c5fd" : "#1e40af", depth > 0 ? "#ffffff" : "#1e3a8a");
-  };
-  for (const auto& p : placed) {
-    const int mid = p.y + p.height / 2;
-    if (p.event->kind == "lock") {
-      held[p.lane].push_back({mid, p.event->what.find("shared") != std::string::npos});
-    } else if (p.event->kind == "unlock" && !held[p.lane].empty()) {
-      const auto [from, shared] = held[p.lane].back();
-      held[p.lane].pop_back();
-      hold_bar(p.lane, from, mid, shared, held[p.lane].size());
-    }
-  }
-  for (auto& [lane, open] : held)  // still held when the recording ended
-    for (std::size_t d = 0; d < open.size(); ++d) hold_bar(lane, open[d].first, height - 8, open[d].second, d);
-  // The events, and an arrow where the run moves to another thread.
-  for (std::size_t i = 0; i < placed.size(); ++i) {
-    const Placed& p = placed[i];
-    if (i > 0 && placed[i - 1].lane != p.lane) {
-      const int from = lifeline_x(placed[i - 1].lane);
-      const int to = lifeline_x(p.lane);
-      const int ay = p.y - kSwitchGap / 2;
-      const int dir = to > from ? -1 : 1;
-      svg += fmt::format(
-          "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#64748b\" stroke-width=\"1.5\" "
-          "stroke-dasharray=\"6 3\"/><polygon points=\"{},{} {},{} {},{}\" fill=\"#64748b\"/>\n",
-          from, ay, to + 6 * dir, ay, to, ay, to + 9 * dir, ay - 5, to + 9 * dir, ay + 5);
-    }
-    const KindStyle style = kind_style(p.event->kind);
-    const int x = lifeline_x(p.lane) + 12;
-    svg += fmt::format(
-        "<g><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"5\" fill=\"{}\" "
-        "stroke=\"{}\" stroke-width=\"1.5\"{}/>",
-        html_escape(p.event->kind + ": " + event_text(*p.event)), x, p.y, kLane - 42, p.height, style.fill,
-        style.stroke, p.event->kind == "schedule" ? " stroke-dasharray=\"4 3\"" : "");
-    svg += fmt::format("<text x=\"{}\" y=\"{}\">", x + 8, p.y + kPad + 14);
-    for (std::size_t k = 0; k < p.lines.size(); ++k)
-      svg += fmt::format("<tspan x=\"{}\" dy=\"{}\">{}</tspan>", x + 8, k == 0 ? 0 : kLineHeight,
-                         html_escape(p.lines[k]));
-    svg += fmt::format("</text><text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#52606d\" font-size=\"13\">"
-                       "{}</text></g>\n",
-                       kTimeMargin - 6, p.y + kPad + 14, html_escape(duration_text(p.event->t_ns)));
-  }
-  return svg + "</svg>\n";
-}
-
-namespace {
 
 // ---------------------------------------------------------------------------
 // The sections of one scenario
@@ -420,7 +244,7 @@ std::string cost_section(const ScenarioReport& r) {
         "<tr><th>{}{}</th><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>"
         "<td class=\"num\">{}</td></tr>\n",
         html_escape(v.name), role_badge(v), v.stress.ran ? human_count(v.stress.ops_per_second) : "-",
-        bar(max_ops > 0 ? v.stress.ops_per_second / max_ops : 0, "ops"), duration_text(wait),
+        bar(max_ops > 0 ? v.stress.ops_per_second / max_ops : 0, "ops"), duration_text(wait, kHtmlMicro),
         bar(max_wait > 0 ? static_cast<double>(wait) / static_cast<double>(max_wait) : 0, "wait"), waits);
   }
   out += "</tbody>\n</table>\n";
@@ -436,34 +260,12 @@ std::string cost_section(const ScenarioReport& r) {
           "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
           "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
           html_escape(v.name), html_code(l.name), l.exclusive_acquisitions, l.shared_acquisitions, l.contended,
-          duration_text(l.p99_wait_ns), duration_text(l.max_wait_ns), duration_text(l.max_hold_ns));
+          duration_text(l.p99_wait_ns, kHtmlMicro), duration_text(l.max_wait_ns, kHtmlMicro),
+          duration_text(l.max_hold_ns, kHtmlMicro));
     }
   if (!any) out += "<tr><td colspan=\"8\" class=\"muted\">No instrumented lock was used in stress mode.</td></tr>\n";
   out += "</tbody>\n</table>\n";
   return out + "</section>\n";
-}
-
-std::string profile_html(const std::string& variant, const ProfileResult& p) {
-  if (!p.ran || p.samples == 0)
-    return fmt::format("<h4>{}</h4>\n<p class=\"muted\">No profile: {}</p>\n", html_escape(variant),
-                       html_escape(p.error.empty() ? "not run" : p.error));
-  std::string out = fmt::format("<h4>{}: {} samples in {:.2f} s, {:.0f}% in lock functions</h4>\n",
-                                html_escape(variant), p.samples, p.seconds, 100 * lock_share(p));
-  out += "<table>\n<thead><tr><th>function</th><th class=\"num\">flat</th><th class=\"num\">cum</th></tr></thead>\n"
-         "<tbody>\n";
-  for (const auto& f : p.top)
-    out += fmt::format("<tr><td>{}{}</td><td class=\"num\">{:.1f}%</td><td class=\"num\">{:.1f}%</td></tr>\n",
-                       html_code(f.name.size() > 140 ? f.name.substr(0, 137) + "..." : f.name),
-                       f.lock ? " <span class=\"lock shared\">lock</span>" : "", 100 * f.flat_share,
-                       100 * f.cum_share);
-  out += "</tbody>\n</table>\n";
-  const std::string svg = inline_svg(p.flame_graph);
-  if (!svg.empty())
-    out += "<figure class=\"svg-figure\">\n<figcaption>Flame graph (lock functions in blue; hover a frame for its "
-           "samples): " + html_escape(p.flame_graph) + "</figcaption>\n" + svg + "</figure>\n";
-  else if (!p.flame_graph.empty())
-    out += "<p class=\"muted\">The flame graph " + html_code(p.flame_graph) + " could not be read.</p>\n";
-  return out;
 }
 
 std::string profile_section(const ScenarioReport& r) {
@@ -480,7 +282,7 @@ std::string profile_section(const ScenarioReport& r) {
            "<th>function</th><th class=\"num\">broken</th><th class=\"num\">fixed</th></tr></thead>\n<tbody>\n";
     for (const auto& c : r.profile_diff)
       out += fmt::format("<tr><td>{}{}</td><td class=\"num\">{:.1f}%</td><td class=\"num\">{:.1f}%</td></tr>\n",
-                         html_code(c.name.size() > 140 ? c.name.substr(0, 137) + "..." : c.name),
+                         html_code(shortened(c.name, 140)),
                          c.lock ? " <span class=\"lock shared\">lock</span>" : "", 100 * c.before, 100 * c.after);
     out += "</tbody>\n</table>\n";
   }
@@ -496,7 +298,7 @@ std::string interleaving_section(const ScenarioReport& r) {
          "dark: exclusive); a dashed arrow is the run moving on to another thread.</p>\n";
   out += "<p class=\"legend\">";
   for (const char* kind : {"step", "lock", "unlock", "wait", "schedule", "note"}) {
-    const KindStyle s = kind_style(kind);
+    const EventStyle s = event_style(kind);
     out += fmt::format("<span><i style=\"background:{};border-color:{}\"></i>{}</span>", s.fill, s.stroke, kind);
   }
   out += "</p>\n";
@@ -550,50 +352,5 @@ std::string render_html(const std::vector<ScenarioReport>& reports) {
           "every child's logs.</footer>\n";
   return html_page("lockedges report", body);
 }
-
-std::string render_profile_html(const ProfileSession& session) {
-  std::string body = "<header>\n<h1>lockedges CPU profiles</h1>\n";
-  const auto profiled = std::count_if(session.items.begin(), session.items.end(),
-                                      [](const ProfileSession::Item& item) { return item.profile.ran; });
-  body += fmt::format("<p class=\"title\">{} variant{} profiled with gperftools in {:.1f} s (asked: {:.1f} s at "
-                      "{} Hz){}.</p>\n",
-                      profiled, profiled == 1 ? "" : "s",
-                      session.wall_seconds, session.seconds, session.hz,
-                      session.interrupted ? "; interrupted by Ctrl-C, what was collected is kept" : "");
-  body += "</header>\n<section id=\"summary\">\n<h3>Summary</h3>\n<table>\n<thead><tr><th>scenario</th>"
-          "<th>variant</th><th class=\"num\">samples</th><th class=\"num\">in lock functions</th><th>top function"
-          "</th></tr></thead>\n<tbody>\n";
-  for (const auto& item : session.items) {
-    const ProfileResult& p = item.profile;
-    const bool ok = p.ran && p.samples > 0;
-    body += fmt::format(
-        "<tr><th><a href=\"#profile-{0}\">{0}</a></th><td>{1}</td><td class=\"num\">{2}</td>"
-        "<td class=\"num\">{3}</td><td>{4}</td></tr>\n",
-        html_escape(item.scenario->name), html_escape(item.variant->name), ok ? std::to_string(p.samples) : "-",
-        ok ? fmt::format("{:.0f}%", 100 * lock_share(p)) : "-",
-        ok && !p.top.empty() ? html_code(p.top.front().name.substr(0, 80))
-                             : html_escape(p.error.empty() ? "not run" : p.error));
-  }
-  body += "</tbody>\n</table>\n";
-  for (const auto& s : session.skipped) body += "<p class=\"muted\">Skipped, no time left: " + html_code(s) + "</p>\n";
-  body += "</section>\n";
-  const Scenario* current = nullptr;
-  for (const auto& item : session.items) {
-    if (item.scenario != current) {
-      if (current != nullptr) body += "</section>\n";
-      current = item.scenario;
-      body += fmt::format("<section class=\"scenario\" id=\"profile-{0}\">\n<h2>{0}</h2>\n<p class=\"title\">{1}"
-                          "</p>\n",
-                          html_escape(current->name), html_escape(current->title));
-    }
-    body += profile_html(item.variant->name, item.profile);
-  }
-  if (current != nullptr) body += "</section>\n";
-  body += "<footer>Written by lockedges " LOCKEDGES_VERSION
-          ". profile.json beside this page holds the same numbers; each variant's folder holds cpu.prof "
-          "(google-pprof --text build/lockedges cpu.prof) and flame.svg.</footer>\n";
-  return html_page("lockedges CPU profiles", body);
-}
-
 
 }  // namespace lockedges

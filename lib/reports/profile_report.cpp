@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "reports/json_report.hpp"
+#include "reports/pieces.hpp"
+
 namespace lockedges {
 
 double lock_share(const ProfileResult& p) {
@@ -38,10 +41,8 @@ std::string render_profile_text(const ProfileSession& session) {
                         100 * lock_share(p));
     for (std::size_t k = 0; k < std::min<std::size_t>(p.top.size(), 5); ++k) {
       const auto& f = p.top[k];
-      std::string name = f.name;
-      if (name.size() > 90) name.replace(87, std::string::npos, "...");
-      text += fmt::format("    {:5.1f}% flat {:5.1f}% cum  {}{}\n", 100 * f.flat_share, 100 * f.cum_share, name,
-                          f.lock ? "  [lock]" : "");
+      text += fmt::format("    {:5.1f}% flat {:5.1f}% cum  {}{}\n", 100 * f.flat_share, 100 * f.cum_share,
+                          shortened(f.name, 90), f.lock ? "  [lock]" : "");
     }
     text += fmt::format("    profile {}  flame graph {}\n", p.file, p.flame_graph);
   }

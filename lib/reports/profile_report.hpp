@@ -2,7 +2,7 @@
 //
 // profile_session (driver.hpp) fills a ProfileSession; these turn it into
 // the terminal summary and profile.json. The HTML page is render_profile_html
-// in html_report.hpp. Renderers only format.
+// in html_profile.hpp. Renderers only format.
 #pragma once
 
 #include <string>

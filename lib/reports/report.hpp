@@ -1,19 +1,19 @@
-// lockedges — the report model and its renderers.
+// lockedges — the report model: what a run found, for every renderer.
 //
 // The driver fills a ScenarioReport per scenario and the verdict
-// (lib/verdict) judges it; renderers turn a list of
-// them into the terminal table, JSON (the schema reports/README.md
-// documents) and Markdown. Renderers only format: every number is the driver's and
-// every judgement the verdict's.
+// (lib/verdict) judges it. Renderers, one per file, turn a list of them into
+// JSON (json_report.hpp; the schema reports/README.md documents), the
+// terminal table (text_report.hpp), Markdown (markdown_report.hpp), the HTML
+// page (html_report.hpp) and JUnit XML (junit.hpp); pieces.hpp holds what
+// they share, so they say the same thing. Renderers only format: every
+// number is the driver's and every judgement the verdict's. This header
+// holds the model only.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
-#include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "profiles/profile.hpp"
 #include "case_api/run.hpp"
@@ -134,61 +134,5 @@ struct ScenarioReport {
   double wall_seconds = 0;
   std::string report_dir;
 };
-
-nlohmann::json to_json(const ProfileResult& profile);
-nlohmann::json to_json(const ScenarioReport& report);
-nlohmann::json to_json(const std::vector<ScenarioReport>& reports);
-
-// The terminal rendering: a side-by-side table per scenario, and a summary
-// table when there is more than one.
-std::string render_text(const std::vector<ScenarioReport>& reports);
-std::string render_markdown(const std::vector<ScenarioReport>& reports);
-
-// Rows of cells as left-aligned text columns, three spaces apart, each line
-// starting with `indent`.
-std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent);
-
-// "3.2M", "850k", "12" — for ops/s in narrow columns.
-std::string human_count(double value);
-
-// ---------------------------------------------------------------------------
-// Pieces the text, Markdown and HTML renderers share, so that they say the
-// same thing.
-// ---------------------------------------------------------------------------
-
-using Rows = std::vector<std::vector<std::string>>;
-
-// The detector matrix: a header row (an empty label, then the variants'
-// names), then one row per detector, symptom and measure.
-Rows comparison_rows(const ScenarioReport& report);
-// The summary table of several scenarios, with a header row.
-Rows summary_rows(const std::vector<ScenarioReport>& reports);
-
-// "shared M83, exclusive M9", or "no lock held".
-std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes);
-// A case file's path from "cases/" on (how the sources are embedded).
-std::string display_file(const std::string& file);
-// The ground-truth tag on `line`, or null.
-const Tag* tag_at(const GroundTruth& ground_truth, int line);
-// The name of the thread an interleaving event ran on ("?" if unknown).
-std::string thread_name(const VariantReport& variant, int thread);
-
-// SourceExcerpt — the case source around a finding's locations, from the
-// sources embedded in the binary: one excerpt per file, neighbouring
-// locations merged into one window.
-struct SourceExcerpt {
-  std::string file;                // "cases/x.cpp"
-  int first = 0;                   // the line number of lines[0]
-  std::vector<std::string> lines;
-  std::vector<int> marked;         // the finding's lines, to highlight
-};
-std::vector<SourceExcerpt> source_excerpts(const tsan::Finding& finding, int context = 3);
-
-// The recorded interleaving as a Mermaid sequenceDiagram (without the
-// fence): a participant per thread, a note per event with its time, and a
-// thread's activation while it holds a lock. Text is escaped with Mermaid's
-// entity codes, so any event text is safe.
-std::string mermaid_sequence(const VariantReport& variant);
-std::string mermaid_escape(std::string_view text);
 
 }  // namespace lockedges

@@ -84,4 +84,8 @@ std::vector<std::string> source_lines(std::string_view text, int first, int last
   return out;
 }
 
+std::string code_of(std::string_view line) {
+  return std::string(trim(line.substr(0, line.find("//"))));
+}
+
 }  // namespace lockedges

@@ -46,4 +46,8 @@ bool is_source_file(std::string_view file, std::string_view path);
 // Lines [first, last] of `text`, 1-based, clamped to the file.
 std::vector<std::string> source_lines(std::string_view text, int first, int last);
 
+// A source line's code: without its `//` comment (a tag is shown apart) and
+// the whitespace around it.
+std::string code_of(std::string_view line);
+
 }  // namespace lockedges

@@ -1,0 +1,56 @@
+// lockedges — the pieces the text, Markdown and HTML renderers share, so
+// that they say the same thing: the tables' rows, how a held lock, a file, a
+// duration and a count are written, and the source around a finding.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reports/report.hpp"
+
+namespace lockedges {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+// The detector matrix: a header row (an empty label, then the variants'
+// names), then one row per detector, symptom and measure.
+Rows comparison_rows(const ScenarioReport& report);
+// The summary table of several scenarios, with a header row.
+Rows summary_rows(const std::vector<ScenarioReport>& reports);
+
+// "shared M83, exclusive M9", or "no lock held".
+std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes);
+// A case file's path from "cases/" on (how the sources are embedded).
+std::string display_file(const std::string& file);
+// The ground-truth tag on `line`, or null.
+const Tag* tag_at(const GroundTruth& ground_truth, int line);
+// The name of the thread an interleaving event ran on ("?" if unknown).
+std::string thread_name(const VariantReport& variant, int thread);
+// The threads that act in the variant's interleaving, ascending.
+std::vector<int> interleaving_threads(const VariantReport& variant);
+// What an interleaving event says: its text, or its kind when it has none.
+std::string event_text(const Event& event);
+
+// "3.2M", "850k", "12" — for ops/s in narrow columns.
+std::string human_count(double value);
+// "1.5 ms", "12.0 us", "850 ns". `micro` spells the microsecond: "us" in
+// plain text, "\u00b5s" (µs) on the HTML page.
+std::string duration_text(std::int64_t ns, std::string_view micro = "us");
+// `text`, or its first `max - 3` bytes and "..." when it is longer than `max`.
+std::string shortened(const std::string& text, std::size_t max);
+
+// SourceExcerpt — the case source around a finding's locations, from the
+// sources embedded in the binary: one excerpt per file, neighbouring
+// locations merged into one window.
+struct SourceExcerpt {
+  std::string file;                // "cases/x.cpp"
+  int first = 0;                   // the line number of lines[0]
+  std::vector<std::string> lines;
+  std::vector<int> marked;         // the finding's lines, to highlight
+};
+std::vector<SourceExcerpt> source_excerpts(const tsan::Finding& finding, int context = 3);
+
+}  // namespace lockedges
