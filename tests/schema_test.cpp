@@ -121,6 +121,8 @@ TEST(Schema, RejectsWhatLockedgesNeverWrites) {
        "mutexes/0: 'M7' does not match"},
       {"passed-without-ground-truth", [](json& j) { j["verdict"] = "reproduced-and-fixed"; },
        "ground_truth/matched: True was expected"},
+      {"failed-without-a-reason", [](json& j) { j["variants"][2]["judgement"]["reasons"] = json::array(); },
+       "judgement/reasons: [] is too short"},
   };
   for (const auto& b : bad) {
     json doc = good;

@@ -66,6 +66,7 @@ json to_json(const VariantReport& v) {
           {"tsan", to_json(v.tsan)},
           {"asan", to_json(v.asan)},
           {"reproduced_runs", v.reproduced_runs},
+          {"judgement", {{"passed", v.judgement.passed}, {"reasons", v.judgement.reasons}}},
           {"forced_symptoms", v.forced_symptoms},
           {"runs_with_symptom", v.runs_with_symptom},
           {"symptoms", v.stress.symptoms},
