@@ -54,7 +54,6 @@ class StepGate final : public EventGate {
   // through in `seq` order.
   void pass(int thread, std::uint64_t seq, std::string_view name, std::string_view kind, std::string_view what,
             int peer) override;
-  bool holding() const override { return holding_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr std::size_t kMaxText = 480;  // longer events are cut: a line on a projector
@@ -75,7 +74,6 @@ class StepGate final : public EventGate {
 
   std::array<Mailbox, Run::kMaxThreads> boxes_;
   std::atomic<bool> stopping_{false};
-  std::atomic<bool> holding_{false};
   int events_fd_;
   int go_fd_;
   bool parent_gone_ = false;  // gate thread only
