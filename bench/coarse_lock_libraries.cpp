@@ -19,14 +19,12 @@
 #include <tbb/concurrent_hash_map.h>
 
 #include "case_api/bench.hpp"
-#include "case_api/run.hpp"
 #include "case_api/store_mix.hpp"
 
 namespace {
 
 class CuckooStore {
  public:
-  explicit CuckooStore(lockedges::Run&) {}
   void put_setting(const std::string& key, const std::string& value) { config_.insert_or_assign(key, value); }
   std::size_t read_setting(const std::string& key) {
     std::string value;
@@ -46,7 +44,6 @@ class CuckooStore {
 
 class TbbStore {
  public:
-  explicit TbbStore(lockedges::Run&) {}
   void put_setting(const std::string& key, const std::string& value) {
     Config::accessor a;
     config_.insert(a, key);

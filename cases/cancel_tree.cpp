@@ -43,6 +43,9 @@
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 
 struct Token;
@@ -90,21 +93,21 @@ enum Step {
 
 // Forced schedule: the parent stops once, at the first child of its walk,
 // and lets the finishing child move. Both are no-ops in stress mode.
-void pause_in_walk(Run& run, const Token& at, const char* how) {
-  run.post(kParentWalking, "walks root's children {}: stops at {}", how, at.name);
-  run.await(kChildMoved);
+void pause_in_walk(const Token& at, const char* how) {
+  post(kParentWalking, "walks root's children {}: stops at {}", how, at.name);
+  await(kChildMoved);
 }
 
 // ---------------------------------------------------------------------------
 // Broken (both variants): the parent locks each child while it holds its own
 // lock, and walks the map in place.
 // ---------------------------------------------------------------------------
-void cancel_holding_lock(Run& run, Token& t) {
+void cancel_holding_lock(Token& t) {
   std::unique_lock lock(t.mu_);
   t.cancelled = true;
   bool first = true;
   for (auto& [id, child] : t.children) {  // RACE(A): follows links a finishing child rewrites
-    if (std::exchange(first, false)) pause_in_walk(run, *child, "holding root.mu_");
+    if (std::exchange(first, false)) pause_in_walk(*child, "holding root.mu_");
     std::unique_lock child_lock(child->mu_);  // DEADLOCK(B): child's lock while holding the parent's
     child->cancelled = true;
   }
@@ -132,7 +135,7 @@ void finish_lock_order(Token& child) {
 // releasing it; the child lets go of its own lock before taking the parent's.
 // No path holds two of these locks at once, so there is no order to invert.
 // ---------------------------------------------------------------------------
-void cancel_fixed(Run& run, Token& t) {
+void cancel_fixed(Token& t) {
   Children detached(&t.arena_);  // same arena as t.children, so swap() just trades the tables
   {
     std::unique_lock lock(t.mu_);
@@ -141,7 +144,7 @@ void cancel_fixed(Run& run, Token& t) {
   }
   bool first = true;
   for (auto& [id, child] : detached) {  // a local map: nobody else can reach it
-    if (std::exchange(first, false)) pause_in_walk(run, *child, "(its detached copy) with no lock held");
+    if (std::exchange(first, false)) pause_in_walk(*child, "(its detached copy) with no lock held");
     std::unique_lock child_lock(child->mu_);  // the only lock held
     child->cancelled = true;
   }
@@ -159,19 +162,19 @@ void finish_fixed(Token& child) {
 // ---------------------------------------------------------------------------
 // Driving the variants
 // ---------------------------------------------------------------------------
-using Cancel = void (*)(Run&, Token&);
+using Cancel = void (*)(Token&);
 using Finish = void (*)(Token&);
 
 // Sets up the forced schedule's tree and says in which order the walk will
 // meet the children (the map's order). Returns the child that finishes: the
 // one right after the walk's first stop, so its erase rewrites the very link
 // the walk follows next.
-Token& forced_setup(Run& run, Tree& tree) {
+Token& forced_setup(Tree& tree) {
   std::string order;
   for (const auto& [id, child] : tree.root.children) order += (order.empty() ? "" : ", ") + child->name;
   Token& next = *std::next(tree.root.children.begin())->second;
-  run.note("root's children map lists {}; the parent will cancel them in that order, {} finishes meanwhile",
-           order, next.name);
+  note("root's children map lists {}; the parent will cancel them in that order, {} finishes meanwhile",
+       order, next.name);
   return next;
 }
 
@@ -180,12 +183,12 @@ Token& forced_setup(Run& run, Tree& tree) {
 template <Cancel CancelFn, Finish FinishFn>
 void forced_race(Run& run) {
   Tree tree(3);
-  Token& child = forced_setup(run, tree);
-  run.threads({{"parent", [&] { CancelFn(run, tree.root); }},
+  Token& child = forced_setup(tree);
+  run.threads({{"parent", [&] { CancelFn(tree.root); }},
                {child.name, [&] {
-                  run.await(kParentWalking);
+                  await(kParentWalking);
                   FinishFn(child);
-                  run.post(kChildMoved, "has finished: marked itself cancelled, erased itself from root's children");
+                  post(kChildMoved, "has finished: marked itself cancelled, erased itself from root's children");
                 }}});
 }
 
@@ -197,19 +200,19 @@ void forced_race(Run& run) {
 template <Cancel CancelFn, Finish FinishFn>
 void forced_orders(Run& run) {
   Tree tree(3);
-  Token& child = forced_setup(run, tree);
+  Token& child = forced_setup(tree);
   run.threads({{"parent", [&] {
-                  CancelFn(run, tree.root);
-                  run.post(kParentDone, "cancel returns: every child cancelled, root.mu_ released");
+                  CancelFn(tree.root);
+                  post(kParentDone, "cancel returns: every child cancelled, root.mu_ released");
                 }},
                {child.name, [&] {
-                  run.await(kParentWalking);
-                  run.post(kChildMoved, "is done too, but holds back until the walk ends: finishing now could "
+                  await(kParentWalking);
+                  post(kChildMoved, "is done too, but holds back until the walk ends: finishing now could "
                                         "deadlock");
-                  run.await(kParentDone);
+                  await(kParentDone);
                   FinishFn(child);
-                  run.note("has erased itself: took root.mu_ while holding {}, the parent's order reversed",
-                           child.mu_.name());
+                  note("has erased itself: took root.mu_ while holding {}, the parent's order reversed",
+                       child.mu_.name());
                 }}});
 }
 
@@ -251,7 +254,7 @@ void stress(Run& run) {
                   for (std::uint64_t i = 0; run.keep_going(i); ++i) {
                     rearm(tree);
                     armed.store(i + 1, std::memory_order_release);
-                    CancelFn(run, tree.root);
+                    CancelFn(tree.root);
                     if (!wait_for(finished, i + 1, i)) break;
                     ++parent_rounds;
                   }
@@ -366,7 +369,7 @@ class Bench final : public lockedges::BenchFixture {
     Tree& tree = *trees_[static_cast<std::size_t>(thread)];
     rearm(tree);
     FinishFn(*tree.children[i % kStressChildren]);
-    CancelFn(run_, tree.root);
+    CancelFn(tree.root);
     return tree.root.children.size();
   }
 

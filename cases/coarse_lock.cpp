@@ -35,6 +35,8 @@
 
 namespace {
 
+using lockedges::await;
+using lockedges::post;
 using lockedges::Run;
 
 // Session ids run over [0, kLiveSessions); the sessions map holds id -> the
@@ -69,11 +71,11 @@ struct CoarseStore {
   Sessions sessions;  // guarded by mu_
   Config config;      // guarded by mu_ (never written after setup)
 
-  void refresh(Run& run, std::span<const Refresh> batch) {
+  void refresh(std::span<const Refresh> batch) {
     std::unique_lock lock(mu_);  // locks config too, though a refresh never touches it
     for (const Refresh& r : batch) sessions.insert_or_assign(r.id, r.expires_at);
-    run.post(kWriterHoldsLock, "refreshes session {}, still holding the lock", batch[0].id);
-    run.await(kConfigRead);
+    post(kWriterHoldsLock, "refreshes session {}, still holding the lock", batch[0].id);
+    await(kConfigRead);
   }
 
   std::string config_value(const std::string& key) {
@@ -92,11 +94,11 @@ struct SplitStore {
   lockedges::SharedMutex config_mu_{"config.mu_"};
   Config config;  // guarded by config_mu_ (never written after setup)
 
-  void refresh(Run& run, std::span<const Refresh> batch) {
+  void refresh(std::span<const Refresh> batch) {
     std::unique_lock lock(sessions_mu_);  // FIX(symptom): the sessions lock guards sessions only
     for (const Refresh& r : batch) sessions.insert_or_assign(r.id, r.expires_at);
-    run.post(kWriterHoldsLock, "refreshes session {}, still holding the lock", batch[0].id);
-    run.await(kConfigRead);
+    post(kWriterHoldsLock, "refreshes session {}, still holding the lock", batch[0].id);
+    await(kConfigRead);
   }
 
   std::string config_value(const std::string& key) {
@@ -129,13 +131,13 @@ struct StripedStore {
 
   SessionShard& shard(std::uint64_t id) { return shards[std::hash<std::uint64_t>{}(id) % kShards]; }
 
-  void refresh(Run& run, std::span<const Refresh> batch) {
+  void refresh(std::span<const Refresh> batch) {
     for (const Refresh& r : batch) {
       SessionShard& s = shard(r.id);
       std::unique_lock lock(s.mu_);  // this update's shard only
       s.map.insert_or_assign(r.id, r.expires_at);
-      run.post(kWriterHoldsLock, "refreshes session {}, still holding its shard's lock", r.id);
-      run.await(kConfigRead);
+      post(kWriterHoldsLock, "refreshes session {}, still holding its shard's lock", r.id);
+      await(kConfigRead);
     }
   }
 
@@ -163,13 +165,13 @@ void forced(Run& run) {
   store.config = kConfig;
   const Refresh one[] = {{42, 900}};
   long waited = 0;
-  run.threads({{"sessions writer", [&] { store.refresh(run, one); }},
+  run.threads({{"sessions writer", [&] { store.refresh(one); }},
                {"config reader", [&] {
-                  run.await(kWriterHoldsLock);
+                  await(kWriterHoldsLock);
                   std::string value;
                   waited += read_config_waited(store, "motd", value);
-                  run.post(kConfigRead, "reads motd = \"{}\", {}", value,
-                           waited > 0 ? "having waited for the writer" : "without waiting");
+                  post(kConfigRead, "reads motd = \"{}\", {}", value,
+                       waited > 0 ? "having waited for the writer" : "without waiting");
                 }}});
   run.symptom("config reads that waited", waited);
 }
@@ -207,7 +209,7 @@ void stress(Run& run) {
                     const auto expires_at = static_cast<std::int64_t>(i + 900);
                     for (std::size_t k = 0; k < kBatch; ++k)  // built outside any lock
                       batch[k] = {(i * kBatch + k) % kLiveSessions, expires_at};
-                    store.refresh(run, batch);
+                    store.refresh(batch);
                   }
                 }},
                {"config reader", [&] {
@@ -320,7 +322,7 @@ class Bench final : public lockedges::BenchFixture {
     const std::uint64_t first = lockedges::bench_hash(thread, i);
     for (std::size_t k = 0; k < kBatch; ++k)
       batch[k] = {(first + k) % kLiveSessions, static_cast<std::int64_t>(i + 900)};
-    store_.refresh(run_, batch);
+    store_.refresh(batch);
     return batch[0].id;
   }
 
@@ -361,16 +363,14 @@ std::int64_t session_expiry(StripedStore& s, std::uint64_t id) {
 // and a write is a refresh batch of one.
 template <typename Store>
 struct MixStore {
-  explicit MixStore(Run& r) : run(r) {}
   void put_setting(const std::string& key, const std::string& value) { store.config.insert_or_assign(key, value); }
   std::size_t read_setting(const std::string& key) { return store.config_value(key).size(); }
   std::int64_t read_entry(std::uint64_t id) { return session_expiry(store, id); }
   void write_entry(std::uint64_t id, std::int64_t expires_at) {
     const Refresh one[] = {{id, expires_at}};
-    store.refresh(run, one);
+    store.refresh(one);
   }
 
-  Run& run;
   Store store;
 };
 

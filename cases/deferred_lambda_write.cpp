@@ -23,6 +23,8 @@
 
 namespace {
 
+using lockedges::await;
+using lockedges::post;
 using lockedges::Run;
 using lockedges::ScopeExit;
 
@@ -41,25 +43,25 @@ enum Step {
   kWriterWrote,         // writer: the deferred action has written visits
 };
 
-long read_visits(Run& run, Counters& c) {
-  run.await(kDeferredStarts);
+long read_visits(Counters& c) {
+  await(kDeferredStarts);
   std::shared_lock lock(c.mu_);
   const long seen = c.map.at(kKey);  // RACE(A): read under the shared lock
-  run.post(kReaderHasRead, "reads visits = {} under the shared lock", seen);
-  run.await(kWriterWrote);
+  post(kReaderHasRead, "reads visits = {} under the shared lock", seen);
+  await(kWriterWrote);
   return seen;
 }
 
 // ---------------------------------------------------------------------------
 // Broken: the deferred write is declared before the lock, so it runs after it.
 // ---------------------------------------------------------------------------
-void bump_broken(Run& run, Counters& c) {
+void bump_broken(Counters& c) {
   long seen = 0;
   ScopeExit write_back([&] {  // declared first, destroyed last: after the unlock
-    run.post(kDeferredStarts, "scope ends: shared lock already released, deferred write begins");
-    run.await(kReaderHasRead);
+    post(kDeferredStarts, "scope ends: shared lock already released, deferred write begins");
+    await(kReaderHasRead);
     c.map[kKey] = seen + 1;  // RACE(A): deferred write, no lock held
-    run.post(kWriterWrote, "deferred action writes visits = {}", seen + 1);
+    post(kWriterWrote, "deferred action writes visits = {}", seen + 1);
   });
   std::shared_lock lock(c.mu_);  // a *shared* lock for code that writes: wrong twice
   seen = c.map.at(kKey);
@@ -69,30 +71,30 @@ void bump_broken(Run& run, Counters& c) {
 // Fixed: the writer takes the exclusive lock, and the deferred action is
 // declared after it, so it runs while the lock is still held.
 // ---------------------------------------------------------------------------
-void bump_fixed(Run& run, Counters& c) {
+void bump_fixed(Counters& c) {
   std::unique_lock lock(c.mu_);  // FIX(A): exclusive, for code that writes
   const long seen = c.map.at(kKey);
   ScopeExit write_back([&] {  // FIX(A): declared after the lock, so it runs before the unlock
-    run.post(kDeferredStarts, "scope ends: deferred write begins, exclusive lock still held");
-    run.await(kReaderHasRead);
+    post(kDeferredStarts, "scope ends: deferred write begins, exclusive lock still held");
+    await(kReaderHasRead);
     c.map[kKey] = seen + 1;
-    run.post(kWriterWrote, "deferred action writes visits = {}", seen + 1);
+    post(kWriterWrote, "deferred action writes visits = {}", seen + 1);
   });
 }
 
 // ---------------------------------------------------------------------------
 // Driving either variant
 // ---------------------------------------------------------------------------
-template <void (*Bump)(Run&, Counters&)>
+template <void (*Bump)(Counters&)>
 void forced(Run& run) {
   Counters c;
   c.map[kKey] = 0;
-  run.threads({{"writer", [&] { Bump(run, c); }}, {"reader", [&] { read_visits(run, c); }}});
+  run.threads({{"writer", [&] { Bump(c); }}, {"reader", [&] { read_visits(c); }}});
 }
 
 // Two writers bump the same counter while a reader reads it; every bump
 // that does not show in the final value is a lost update.
-template <void (*Bump)(Run&, Counters&)>
+template <void (*Bump)(Counters&)>
 void stress(Run& run) {
   Counters c;
   c.map[kKey] = 0;
@@ -100,14 +102,14 @@ void stress(Run& run) {
   long reads = 0;
   auto bumper = [&](long& count) {
     for (std::uint64_t i = 0; run.keep_going(i); ++i) {
-      Bump(run, c);
+      Bump(c);
       ++count;
     }
   };
   run.threads({{"writer 1", [&] { bumper(bumps[0]); }},
                {"writer 2", [&] { bumper(bumps[1]); }},
                {"reader", [&] {
-                  for (std::uint64_t i = 0; run.keep_going(i); ++i, ++reads) read_visits(run, c);
+                  for (std::uint64_t i = 0; run.keep_going(i); ++i, ++reads) read_visits(c);
                 }}});
   const long expected = bumps[0] + bumps[1];
   run.ops(static_cast<std::uint64_t>(expected + reads));
@@ -177,14 +179,14 @@ const lockedges::Registration kRegistration{{
 // bumps per read, as the stress run's two writers and one reader). Every
 // thread works on the same key, so from two threads on every operation
 // contends for counters.mu_.
-template <void (*Bump)(Run&, Counters&)>
+template <void (*Bump)(Counters&)>
 class Bench final : public lockedges::BenchFixture {
  public:
   explicit Bench(int /*threads*/) { c_.map[kKey] = 0; }
 
   std::uint64_t op(int /*thread*/, std::uint64_t i) override {
-    if (i % 3 == 2) return static_cast<std::uint64_t>(read_visits(run_, c_));
-    Bump(run_, c_);
+    if (i % 3 == 2) return static_cast<std::uint64_t>(read_visits(c_));
+    Bump(c_);
     return i;
   }
 

@@ -25,6 +25,9 @@
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 
 // Stress keys grow from 0 up to this bound, then the map starts again.
@@ -49,7 +52,7 @@ struct Walk {
   bool runaway = false;  // the links led around and around: cut off
 };
 
-Walk walk(Run& run, Index& idx, std::vector<unsigned char>& seen) {
+Walk walk(Index& idx, std::vector<unsigned char>& seen) {
   std::shared_lock lock(idx.mu_);
   const std::size_t before = idx.map.size();  // RACE(A): reads the element count
   seen.assign(seen.size(), 0);
@@ -57,8 +60,8 @@ Walk walk(Run& run, Index& idx, std::vector<unsigned char>& seen) {
   std::size_t steps = 0;
   for (auto it = idx.map.begin(); it != idx.map.end(); ++it) {  // RACE(A): follows node links
     if (++steps == before / 2) {
-      run.post(kReaderMidway, "walks half of the {} elements under the shared lock", before);
-      run.await(kLookupDone);
+      post(kReaderMidway, "walks half of the {} elements under the shared lock", before);
+      await(kLookupDone);
     }
     if (steps > 2 * before + 2) {
       w.runaway = true;
@@ -68,7 +71,7 @@ Walk walk(Run& run, Index& idx, std::vector<unsigned char>& seen) {
     if (key >= 0 && static_cast<std::size_t>(key) < before && seen[key]++ != 0) ++w.repeated;
   }
   for (std::size_t k = 0; k < before; ++k) w.skipped += seen[k] == 0;
-  run.note("walk ends after {} steps: {} skipped, {} repeated", steps, w.skipped, w.repeated);
+  note("walk ends after {} steps: {} skipped, {} repeated", steps, w.skipped, w.repeated);
   return w;
 }
 
@@ -80,12 +83,12 @@ int lookup_broken(Index& idx, int key) {
   return idx.map[key];  // RACE(A): operator[] inserts the missing key and rehashes
 }
 
-void touch_broken(Run& run, Index& idx, int key) {
-  run.await(kReaderMidway);
+void touch_broken(Index& idx, int key) {
+  await(kReaderMidway);
   const std::size_t buckets = idx.map.bucket_count();
   lookup_broken(idx, key);
-  run.post(kLookupDone, "looks up missing key {} with operator[]: inserts it, buckets {} -> {}",
-           key, buckets, idx.map.bucket_count());
+  post(kLookupDone, "looks up missing key {} with operator[]: inserts it, buckets {} -> {}",
+       key, buckets, idx.map.bucket_count());
 }
 
 // ---------------------------------------------------------------------------
@@ -102,12 +105,12 @@ void insert_fixed(Index& idx, int key) {
   idx.map.try_emplace(key, 0);
 }
 
-void touch_fixed(Run& run, Index& idx, int key) {
-  run.await(kReaderMidway);
+void touch_fixed(Index& idx, int key) {
+  await(kReaderMidway);
   lookup_fixed(idx, key);
-  run.post(kLookupDone, "looks up missing key {} with find(): no insert", key);
+  post(kLookupDone, "looks up missing key {} with find(): no insert", key);
   insert_fixed(idx, key);
-  run.note("inserts key {} under the exclusive lock", key);
+  note("inserts key {} under the exclusive lock", key);
 }
 
 // ---------------------------------------------------------------------------
@@ -124,28 +127,27 @@ int fill_to_rehash_edge(Index& idx) {
   return next;
 }
 
-template <void (*Touch)(Run&, Index&, int)>
+template <void (*Touch)(Index&, int)>
 void forced(Run& run) {
   Index idx;
   const int missing = fill_to_rehash_edge(idx);
-  run.note("{} elements in {} buckets: the next insert rehashes", idx.map.size(),
-           idx.map.bucket_count());
+  note("{} elements in {} buckets: the next insert rehashes", idx.map.size(), idx.map.bucket_count());
   std::vector<unsigned char> seen(static_cast<std::size_t>(missing) + 1);
-  run.threads({{"reader", [&] { walk(run, idx, seen); }},
-               {"lookup", [&] { Touch(run, idx, missing); }}});
+  run.threads({{"reader", [&] { walk(idx, seen); }},
+               {"lookup", [&] { Touch(idx, missing); }}});
 }
 
 // One thread walks the map again and again; another looks up the next
 // missing key, so the map keeps growing through rehashes, and starts over
 // from an empty map at kKeyBound.
-template <void (*Touch)(Run&, Index&, int)>
+template <void (*Touch)(Index&, int)>
 void stress(Run& run) {
   Index idx;
   long skipped = 0, repeated = 0, runaway = 0, walks = 0, lookups = 0;
   run.threads({{"reader", [&] {
                   std::vector<unsigned char> seen(kKeyBound + 1);
                   for (std::uint64_t i = 0; run.keep_going(i); ++i, ++walks) {
-                    const Walk w = walk(run, idx, seen);
+                    const Walk w = walk(idx, seen);
                     skipped += w.skipped;
                     repeated += w.repeated;
                     runaway += w.runaway;
@@ -159,7 +161,7 @@ void stress(Run& run) {
                       idx.map = {};
                       key = 0;
                     }
-                    Touch(run, idx, key++);
+                    Touch(idx, key++);
                   }
                 }}});
   run.ops(static_cast<std::uint64_t>(walks + lookups));
@@ -238,7 +240,7 @@ const lockedges::Registration kRegistration{{
 // and independent per thread.
 constexpr std::uint64_t kWalkEvery = 1024;
 
-template <void (*Touch)(Run&, Index&, int)>
+template <void (*Touch)(Index&, int)>
 class Bench final : public lockedges::BenchFixture {
  public:
   explicit Bench(int threads)
@@ -248,9 +250,9 @@ class Bench final : public lockedges::BenchFixture {
 
   std::uint64_t op(int thread, std::uint64_t i) override {
     if (i % kWalkEvery == kWalkEvery - 1)
-      return static_cast<std::uint64_t>(walk(run_, idx_, seen_[static_cast<std::size_t>(thread)]).skipped);
+      return static_cast<std::uint64_t>(walk(idx_, seen_[static_cast<std::size_t>(thread)]).skipped);
     const int key = static_cast<int>(lockedges::bench_hash(thread, i) % kKeyBound);
-    Touch(run_, idx_, key);
+    Touch(idx_, key);
     return static_cast<std::uint64_t>(key);
   }
 

@@ -38,6 +38,9 @@
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 
 const std::string kGroup = "admins";
@@ -58,34 +61,29 @@ enum Step {
 // User — one of the two threads, placed in the forced schedule (no-ops in
 // stress mode).
 struct User {
-  Run& run;
   bool first;
 
   // Double-checked locking: user 2 comes in once user 1 has created the map.
   void starts_after_creation() const {
-    if (!first) run.await(kFirstCreated);
+    if (!first) await(kFirstCreated);
   }
   template <typename... Args>
   void created(fmt::format_string<Args...> what, Args&&... args) const {
-    run.post(kFirstCreated, what, std::forward<Args>(args)...);
-    run.await(kSecondInserted);
+    post(kFirstCreated, what, std::forward<Args>(args)...);
+    await(kSecondInserted);
   }
   // Check-then-act: each user checks; then user 1 acts, then user 2.
   void starts_after_first_check() const {
-    if (!first) run.await(kFirstChecked);
+    if (!first) await(kFirstChecked);
   }
   template <typename... Args>
   void checked(fmt::format_string<Args...> what, Args&&... args) const {
-    run.post(first ? kFirstChecked : kSecondChecked, what, std::forward<Args>(args)...);
-    run.await(first ? kSecondChecked : kFirstInserted);
+    post(first ? kFirstChecked : kSecondChecked, what, std::forward<Args>(args)...);
+    await(first ? kSecondChecked : kFirstInserted);
   }
   template <typename... Args>
   void inserted(fmt::format_string<Args...> what, Args&&... args) const {
-    run.post(first ? kFirstInserted : kSecondInserted, what, std::forward<Args>(args)...);
-  }
-  template <typename... Args>
-  void note(fmt::format_string<Args...> what, Args&&... args) const {
-    run.note(what, std::forward<Args>(args)...);
+    post(first ? kFirstInserted : kSecondInserted, what, std::forward<Args>(args)...);
   }
 };
 
@@ -117,10 +115,10 @@ struct PlainSlot {
 Inner& inner_broken(const User& user, LazyGroups<PlainSlot>& groups, const std::string& group) {
   PlainSlot& slot = groups.slots.at(group);
   if (Inner* inner = slot.inner_) {  // RACE(A): first check reads the pointer with no lock
-    user.note("reads inner_ on the fast path, no lock: set, so it skips the lock");
+    note("reads inner_ on the fast path, no lock: set, so it skips the lock");
     return *inner;
   }
-  user.note("reads inner_ on the fast path: null, so it takes the lock");
+  note("reads inner_ on the fast path: null, so it takes the lock");
   std::unique_lock lock(groups.mu_);
   if (slot.inner_ == nullptr) {  // second check, under the lock
     Inner* fresh = new Inner;  // RACE(B): builds the inner map under groups.mu_...
@@ -144,10 +142,10 @@ struct AtomicSlot {
 Inner& inner_atomic(const User& user, LazyGroups<AtomicSlot>& groups, const std::string& group) {
   AtomicSlot& slot = groups.slots.at(group);
   if (Inner* inner = slot.inner_.load(std::memory_order_acquire)) {  // FIX(A): an atomic load, acquire
-    user.note("loads inner_ on the fast path with acquire: set, and the map behind it is published");
+    note("loads inner_ on the fast path with acquire: set, and the map behind it is published");
     return *inner;
   }
-  user.note("loads inner_ on the fast path with acquire: null, so it takes the lock");
+  note("loads inner_ on the fast path with acquire: null, so it takes the lock");
   std::unique_lock lock(groups.mu_);
   if (slot.inner_.load(std::memory_order_relaxed) == nullptr) {  // the lock orders this load
     Inner* fresh = new Inner;
@@ -239,7 +237,7 @@ long stress_loop(Run& run, Add add, Drop drop) {
   std::atomic<long> next{0};  // relaxed: hands out ids, orders nothing
   long inserts[2] = {}, retired[2] = {};
   auto body = [&](int u) {
-    const User user{run, u == 0};
+    const User user{.first = u == 0};
     long n = 0, gone = 0;
     for (std::uint64_t i = 0; run.keep_going(i); ++i, ++n) {
       const long id = next.fetch_add(1, std::memory_order_relaxed);
@@ -283,11 +281,11 @@ template <typename Slot, Inner& (*InnerFor)(const User&, LazyGroups<Slot>&, cons
 void forced_lazy(Run& run) {
   LazyGroups<Slot> groups;
   groups.slots.try_emplace(kGroup);
-  run.threads({{"user 1", [&] { add_lazy<Slot, InnerFor>({run, true}, groups, kGroup, 1, "ada"); }},
-               {"user 2", [&] { add_lazy<Slot, InnerFor>({run, false}, groups, kGroup, 2, "bob"); }}});
+  run.threads({{"user 1", [&] { add_lazy<Slot, InnerFor>({.first = true}, groups, kGroup, 1, "ada"); }},
+               {"user 2", [&] { add_lazy<Slot, InnerFor>({.first = false}, groups, kGroup, 2, "bob"); }}});
   const long held = members_held(groups);
-  run.note("{} ends up holding {}: {} of the 2 inserts lost", kGroup,
-           names_in(inner_of(groups.slots.at(kGroup))->members), 2 - held);
+  note("{} ends up holding {}: {} of the 2 inserts lost", kGroup,
+       names_in(inner_of(groups.slots.at(kGroup))->members), 2 - held);
   run.symptom("lost inserts", 2 - held);
 }
 
@@ -313,10 +311,10 @@ void stress_lazy(Run& run) {
 template <void (*Add)(const User&, Groups&, const std::string&, long, const std::string&)>
 void forced_map(Run& run) {
   Groups groups;
-  run.threads({{"user 1", [&] { Add({run, true}, groups, kGroup, 1, "ada"); }},
-               {"user 2", [&] { Add({run, false}, groups, kGroup, 2, "bob"); }}});
+  run.threads({{"user 1", [&] { Add({.first = true}, groups, kGroup, 1, "ada"); }},
+               {"user 2", [&] { Add({.first = false}, groups, kGroup, 2, "bob"); }}});
   const long held = members_held(groups);
-  run.note("{} ends up holding {}: {} of the 2 inserts lost", kGroup, names_in(groups.map.at(kGroup)), 2 - held);
+  note("{} ends up holding {}: {} of the 2 inserts lost", kGroup, names_in(groups.map.at(kGroup)), 2 - held);
   run.symptom("lost inserts", 2 - held);
 }
 
@@ -452,7 +450,7 @@ class LazyBench final : public lockedges::BenchFixture {
 
  private:
   void add(int thread, long id) {
-    add_lazy<Slot, InnerFor>({run_, thread == 0}, groups_, names_[static_cast<std::size_t>(id % kGroups)], id,
+    add_lazy<Slot, InnerFor>({.first = thread == 0}, groups_, names_[static_cast<std::size_t>(id % kGroups)], id,
                              std::string());
   }
   const std::vector<std::string> names_ = group_names();
@@ -474,7 +472,7 @@ class MapBench final : public lockedges::BenchFixture {
 
  private:
   void add(int thread, long id) {
-    Add({run_, thread == 0}, groups_, names_[static_cast<std::size_t>(id % kGroups)], id, std::string());
+    Add({.first = thread == 0}, groups_, names_[static_cast<std::size_t>(id % kGroups)], id, std::string());
   }
   const std::vector<std::string> names_ = group_names();
   Groups groups_;

@@ -28,6 +28,9 @@
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 
 const std::string kAda = "ada";
@@ -55,22 +58,21 @@ enum Step {
 // Both updaters run the same code; a Turn places each one in the schedule
 // (no-ops in stress mode).
 struct Turn {
-  Run& run;
   bool first;
 
   void start() const {
-    if (!first) run.await(kFirstMidway);
+    if (!first) await(kFirstMidway);
   }
   template <typename... Args>
   void midway(fmt::format_string<Args...> what, Args&&... args) const {
-    if (!first) return run.note(what, std::forward<Args>(args)...);
-    run.post(kFirstMidway, what, std::forward<Args>(args)...);
-    run.await(kSecondDone);
+    if (!first) return note(what, std::forward<Args>(args)...);
+    post(kFirstMidway, what, std::forward<Args>(args)...);
+    await(kSecondDone);
   }
   template <typename... Args>
   void done(fmt::format_string<Args...> what, Args&&... args) const {
-    if (first) return run.note(what, std::forward<Args>(args)...);
-    run.post(kSecondDone, what, std::forward<Args>(args)...);
+    if (first) return note(what, std::forward<Args>(args)...);
+    post(kSecondDone, what, std::forward<Args>(args)...);
   }
 };
 
@@ -161,10 +163,10 @@ template <typename Table, void (*Birthday)(const Turn&, Table&, const std::strin
 void forced(Run& run) {
   Table users;
   add_user(users, kAda, 30);
-  run.threads({{"updater 1", [&] { Birthday({run, true}, users, kAda); }},
-               {"updater 2", [&] { Birthday({run, false}, users, kAda); }}});
+  run.threads({{"updater 1", [&] { Birthday({.first = true}, users, kAda); }},
+               {"updater 2", [&] { Birthday({.first = false}, users, kAda); }}});
   const int age = age_of(users, kAda);
-  run.note("two birthdays from 30 leave {} at {}: {} increment(s) lost", kAda, age, 32 - age);
+  note("two birthdays from 30 leave {} at {}: {} increment(s) lost", kAda, age, 32 - age);
   run.symptom("lost increments", 32 - age);
 }
 
@@ -179,7 +181,7 @@ void stress(Run& run) {
   std::vector<std::pair<std::string, Run::Body>> bodies;
   for (int u = 0; u < kUpdaters; ++u)
     bodies.emplace_back(fmt::format("updater {}", u + 1), [&, u] {
-      const Turn turn{run, u == 0};
+      const Turn turn{.first = u == 0};
       long n = 0;
       for (std::uint64_t i = 0; run.keep_going(i); ++i, ++n)
         Birthday(turn, users, kStressUsers[i % kStressUsers.size()]);
@@ -274,7 +276,7 @@ class Bench final : public lockedges::BenchFixture {
   }
 
   std::uint64_t op(int thread, std::uint64_t i) override {
-    Birthday({run_, thread == 0}, users_, kStressUsers[i % kStressUsers.size()]);
+    Birthday({.first = thread == 0}, users_, kStressUsers[i % kStressUsers.size()]);
     return i;
   }
 

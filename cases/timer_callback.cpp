@@ -41,6 +41,9 @@
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 using lockedges::TimerQueue;
 using namespace std::chrono_literals;
@@ -76,19 +79,19 @@ enum Step {
 
 // The shop's two reads, each under the shared lock: the price, then the
 // discount rate. A writer may store a new price between them.
-Entry read_price(Run& run, Prices& p, const std::string& item) {
+Entry read_price(Prices& p, const std::string& item) {
   Entry seen;
   {
     std::shared_lock lock(p.mu_);
     seen = p.map.at(item);
-    run.note("reads {} = {} (version {}) under the shared lock", item, seen.cents, seen.version);
+    note("reads {} = {} (version {}) under the shared lock", item, seen.cents, seen.version);
   }
-  run.post(kPriceRead, "keeps {} (version {}) to compute the discount from", seen.cents, seen.version);
+  post(kPriceRead, "keeps {} (version {}) to compute the discount from", seen.cents, seen.version);
   return seen;
 }
 
-long discounted_price(Run& run, Prices& p, long cents) {
-  run.await(kNewPrice);
+long discounted_price(Prices& p, long cents) {
+  await(kNewPrice);
   std::shared_lock lock(p.mu_);
   return cents * (100 - p.discount_percent) / 100;
 }
@@ -97,20 +100,19 @@ long discounted_price(Run& run, Prices& p, long cents) {
 // Broken: the callback takes no lock, writes a price computed from an old
 // read, and reads `discounted` through a reference into a dead stack frame.
 // ---------------------------------------------------------------------------
-TimerQueue::Id discount_later_broken(Run& run, Prices& p, TimerQueue& timers, const std::string& item) {
-  const Entry seen = read_price(run, p, item);
-  const long discounted = discounted_price(run, p, seen.cents);
-  run.note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
+TimerQueue::Id discount_later_broken(Prices& p, TimerQueue& timers, const std::string& item) {
+  const Entry seen = read_price(p, item);
+  const long discounted = discounted_price(p, seen.cents);
+  note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
   return timers.schedule(kDelay, [&, item, seen] {  // `&` takes `discounted` by reference
-    run.await(kReaderHolds);
+    await(kReaderHolds);
     const long cents = discounted;  // LIFETIME(B): discount_later() has returned; its frame is gone
-    run.note("callback reads `discounted` through a reference into a dead frame: {}", cents);
+    note("callback reads `discounted` through a reference into a dead frame: {}", cents);
     Entry& e = p.map.at(item);
     const std::uint64_t overwritten = e.version;  // no lock: races with the writers too
     p.stale += overwritten != seen.version;
     e = {cents, overwritten + 1};  // RACE(A): writes the price with no lock held
-    run.post(kTimerWrote, "callback writes {} = {} with no lock, over version {}", item, cents,
-             overwritten);
+    post(kTimerWrote, "callback writes {} = {} with no lock, over version {}", item, cents, overwritten);
   });
 }
 
@@ -119,19 +121,19 @@ TimerQueue::Id discount_later_broken(Run& run, Prices& p, TimerQueue& timers, co
 // data race and the dangling read, but the write still comes from the old
 // read: a newer price is overwritten. A logic race no detector can see.
 // ---------------------------------------------------------------------------
-TimerQueue::Id discount_later_locked(Run& run, Prices& p, TimerQueue& timers, const std::string& item) {
-  const Entry seen = read_price(run, p, item);
-  const long discounted = discounted_price(run, p, seen.cents);
-  run.note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
-  return timers.schedule(kDelay, [&run, &p, item, seen, discounted] {
-    run.await(kReaderHolds);
+TimerQueue::Id discount_later_locked(Prices& p, TimerQueue& timers, const std::string& item) {
+  const Entry seen = read_price(p, item);
+  const long discounted = discounted_price(p, seen.cents);
+  note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
+  return timers.schedule(kDelay, [&p, item, seen, discounted] {
+    await(kReaderHolds);
     std::unique_lock lock(p.mu_);
     Entry& e = p.map.at(item);
     const std::uint64_t overwritten = e.version;
     p.stale += overwritten != seen.version;  // moved on since the read: this write is stale
     e = {discounted, overwritten + 1};
-    run.post(kTimerWrote, "callback writes {} = {} under the exclusive lock, over version {}", item,
-             discounted, overwritten);
+    post(kTimerWrote, "callback writes {} = {} under the exclusive lock, over version {}", item,
+         discounted, overwritten);
   });
 }
 
@@ -141,50 +143,49 @@ TimerQueue::Id discount_later_locked(Run& run, Prices& p, TimerQueue& timers, co
 // the discount. The owner destroys the TimerQueue (cancel pending, wait for
 // the callback in flight) before the Prices it touches: see the drivers.
 // ---------------------------------------------------------------------------
-TimerQueue::Id discount_later_fixed(Run& run, Prices& p, TimerQueue& timers, const std::string& item) {
-  const Entry seen = read_price(run, p, item);
-  const long discounted = discounted_price(run, p, seen.cents);
-  run.note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
-  return timers.schedule(kDelay, [&run, &p, item, seen, discounted] {  // FIX(B): captures by value
-    run.await(kReaderHolds);
+TimerQueue::Id discount_later_fixed(Prices& p, TimerQueue& timers, const std::string& item) {
+  const Entry seen = read_price(p, item);
+  const long discounted = discounted_price(p, seen.cents);
+  note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
+  return timers.schedule(kDelay, [&p, item, seen, discounted] {  // FIX(B): captures by value
+    await(kReaderHolds);
     std::unique_lock lock(p.mu_);  // FIX(A): the callback writes under the exclusive lock
     Entry& e = p.map.at(item);
     if (e.version != seen.version) {  // FIX(symptom): changed since the read: the discount is obsolete
-      run.post(kTimerWrote, "callback finds version {}, not {}: drops the discount", e.version,
-               seen.version);
+      post(kTimerWrote, "callback finds version {}, not {}: drops the discount", e.version, seen.version);
       return;
     }
     e = {discounted, e.version + 1};
-    run.post(kTimerWrote, "callback writes {} = {} under the exclusive lock", item, discounted);
+    post(kTimerWrote, "callback writes {} = {} under the exclusive lock", item, discounted);
   });
 }
 
 // ---------------------------------------------------------------------------
 // The other two parties: a writer with a new price list, a reader
 // ---------------------------------------------------------------------------
-void set_price(Run& run, Prices& p, const std::string& item, long cents) {
-  run.await(kPriceRead);
+void set_price(Prices& p, const std::string& item, long cents) {
+  await(kPriceRead);
   {
     std::unique_lock lock(p.mu_);
     Entry& e = p.map.at(item);
     e = {cents, e.version + 1};
-    run.note("stores a new price {} = {} (version {}) under the exclusive lock", item, cents, e.version);
+    note("stores a new price {} = {} (version {}) under the exclusive lock", item, cents, e.version);
   }
-  run.post(kNewPrice, "is done: the new price is in the map");
+  post(kNewPrice, "is done: the new price is in the map");
 }
 
-void read_and_hold(Run& run, Prices& p, const std::string& item) {
-  run.await(kArmReturned);
+void read_and_hold(Prices& p, const std::string& item) {
+  await(kArmReturned);
   std::shared_lock lock(p.mu_);
   const Entry e = p.map.at(item);  // RACE(A): read under the shared lock
-  run.post(kReaderHolds, "reads {} = {} (version {}) under the shared lock", item, e.cents, e.version);
-  run.await(kTimerWrote);
+  post(kReaderHolds, "reads {} = {} (version {}) under the shared lock", item, e.cents, e.version);
+  await(kTimerWrote);
 }
 
 // ---------------------------------------------------------------------------
 // Driving each variant
 // ---------------------------------------------------------------------------
-using DiscountLater = TimerQueue::Id (*)(Run&, Prices&, TimerQueue&, const std::string&);
+using DiscountLater = TimerQueue::Id (*)(Prices&, TimerQueue&, const std::string&);
 
 const std::array<std::string, 4> kItems = {"apple", "bread", "cheese", "dates"};
 
@@ -200,14 +201,14 @@ void forced(Run& run) {
     TimerQueue timers;  // inner scope: destroyed (cancel, wait, join) before `p`
     run.threads({{"shop",
                   [&] {
-                    Discount(run, p, timers, kItems[0]);
-                    run.post(kArmReturned, "discount_later() returns; its locals are gone");
+                    Discount(p, timers, kItems[0]);
+                    post(kArmReturned, "discount_later() returns; its locals are gone");
                     // Stay alive until the callback has run: a thread that exits unmaps its
                     // stack (ASan's fake stack too), and the dangling read would be a SEGV.
-                    run.await(kTimerWrote);
+                    await(kTimerWrote);
                   }},
-                 {"writer", [&] { set_price(run, p, kItems[0], 250); }},
-                 {"reader", [&] { read_and_hold(run, p, kItems[0]); }}});
+                 {"writer", [&] { set_price(p, kItems[0], 250); }},
+                 {"reader", [&] { read_and_hold(p, kItems[0]); }}});
   }
   run.symptom("stale overwrites", p.stale);
 }
@@ -230,10 +231,10 @@ void stress(Run& run) {
       std::array<TimerQueue::Id, kPending> pending{};
       for (std::uint64_t i = 0; run.keep_going(i); ++i, ++writes[w]) {
         const std::string& item = kItems[(i + w) % kItems.size()];
-        set_price(run, p, item, 200 + static_cast<long>(i % 100));
+        set_price(p, item, 200 + static_cast<long>(i % 100));
         TimerQueue::Id& slot = pending[i % kPending];
         if (slot != 0) timers.cancel(slot);
-        slot = Discount(run, p, timers, item);
+        slot = Discount(p, timers, item);
       }
       for (const TimerQueue::Id id : pending) timers.cancel_and_wait(id);  // none outlives the writer
     };
@@ -241,7 +242,7 @@ void stress(Run& run) {
                  {"writer 2", [&] { writer(1); }},
                  {"reader", [&] {
                     for (std::uint64_t i = 0; run.keep_going(i); ++i, ++reads)
-                      read_and_hold(run, p, kItems[i % kItems.size()]);
+                      read_and_hold(p, kItems[i % kItems.size()]);
                   }}});
   }
   run.ops(writes[0] + writes[1] + reads);
@@ -351,13 +352,13 @@ class Bench final : public lockedges::BenchFixture {
   std::uint64_t op(int thread, std::uint64_t i) override {
     const std::string& item = kItems[i % kItems.size()];
     if (i % 3 == 2) {
-      read_and_hold(run_, p_, item);
+      read_and_hold(p_, item);
       return i;
     }
-    set_price(run_, p_, item, 200 + static_cast<long>(i % 100));
+    set_price(p_, item, 200 + static_cast<long>(i % 100));
     TimerQueue::Id& slot = pending_[static_cast<std::size_t>(thread)].ids[i % kBenchPending];
     if (slot != 0) timers_.cancel_and_wait(slot);
-    slot = Discount(run_, p_, timers_, item);
+    slot = Discount(p_, timers_, item);
     return slot;
   }
 

@@ -45,9 +45,10 @@ class BenchFixture {
   virtual void thread_done(int /*thread*/) {}
 
  protected:
-  // The case's code takes a Run&; in stress mode its schedule points are
-  // no-ops and nothing is recorded. Declared first: it outlives the state
-  // the derived fixture builds, whose locks report to it when they die.
+  // The run in progress while the fixture lives: the case's schedule points
+  // act on it, and in stress mode they are no-ops and nothing is recorded.
+  // Declared first: it outlives the state the derived fixture builds, whose
+  // locks report to it when they die.
   Run run_{Mode::kStress, Limits{}};
 };
 

@@ -19,7 +19,6 @@
 // whatever lock (or lock stripe) the store takes.
 //
 // A Store for StoreMix provides
-//   explicit Store(Run&);                       // the case's code takes one
 //   void put_setting(const std::string&, const std::string&);  // before the threads
 //   std::size_t read_setting(const std::string& key);          // the value's size
 //   std::int64_t read_entry(std::uint64_t id);                 // -1 when missing
@@ -61,7 +60,7 @@ class StoreMix final : public BenchFixture {
 
  private:
   std::uint64_t write_percent_;
-  Store store_{run_};
+  Store store_;
 };
 
 // The StoreBench::make of a Store driven by StoreMix.
