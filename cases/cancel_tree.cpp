@@ -1,26 +1,68 @@
 // cancel-tree — a child leaves its parent's children map while the parent is
 // cancelling it: with no lock in common, or with both locks in opposite orders.
 //
-// Pitfall:   a parent token cancels its children by walking its children map
-//            under its own lock; a child that finishes first erases itself
-//            from that map. `broken`: the child erases under its *own* lock,
-//            which does not guard the parent's map. `broken-lock-order`: the
-//            child takes the parent's lock for the erase while still holding
-//            its own, and the parent holds its lock while it locks each child:
-//            parent -> child against child -> parent.
-// Race pair: RACE(A) the parent's walk over root.children (reads the links)
-//            vs the child's erase of itself (rewrites them), no lock in common;
-//            in broken-lock-order, DEADLOCK(B) the child's lock taken while
-//            holding the parent's (cancel) vs the parent's lock taken while
-//            holding the child's (finish).
-// Go origin: seed §3.2 — a cancel walks parent.children while a child deletes
-//            itself from that map holding only the child's own lock.
-// Guideline: CP.22 (never call unknown code while holding a lock: detach the
-//            children under the lock, cancel them after it), CP.21 (take
-//            several locks at once with std::scoped_lock), CP.2.
-// Symptom:   deadlocks: broken-lock-order hangs in stress (the watchdog ends
-//            it). `broken` shows no symptom a user would count; its evidence
-//            is ThreadSanitizer's race report.
+// Pitfall:      A parent cancellation token keeps its children in an
+//               unordered_map guarded by its own lock and cancels them by
+//               walking that map; a child that finishes first erases itself
+//               from it. In `broken` the child erases while holding only its
+//               own lock, which guards nothing of the parent's, so the erase
+//               rewrites links the parent's walk is following. In
+//               `broken-lock-order` the child does take the parent's lock, but
+//               while it still holds its own, and the parent holds its lock
+//               while it locks each child: parent then child on one side, child
+//               then parent on the other.
+// Race pair:    RACE(A) the parent's walk over root.children (reads the
+//               links)  vs  the child's erase of itself (rewrites them), no
+//               lock in common; in broken-lock-order, DEADLOCK(B) the child's
+//               lock taken while holding the parent's (cancel)  vs  the
+//               parent's lock taken while holding the child's (finish).
+// Symptom:      deadlocks: broken-lock-order hangs in stress (the watchdog ends
+//               it). `broken` shows no symptom a user would count; its evidence
+//               is ThreadSanitizer's race report.
+// Interleaving: 1. the parent takes root.mu_ and starts walking root.children
+//                  to cancel each child
+//               2. broken: child2 finishes, takes only child2.mu_ and erases
+//                  itself from root.children, rewriting the link the walk will
+//                  follow next
+//               3. the walk reads that link with no lock in common with the
+//                  erase: a data race (with the default allocator it can also
+//                  step onto the node the erase freed)
+//               4. broken-lock-order: child2 finishes, holds child2.mu_ and
+//                  waits for root.mu_
+//               5. the parent, still holding root.mu_, reaches child2 and waits
+//                  for child2.mu_: each waits for a lock the other holds, for
+//                  ever
+// Fix:          Under the parent's lock, mark it cancelled and swap the
+//               children map out into a local one; release the lock, then
+//               cancel each child from the local map, one child's lock at a
+//               time. A finishing child marks itself cancelled under its own
+//               lock, releases it, and only then takes the parent's lock to
+//               erase itself; an erase that finds the map already emptied does
+//               nothing. No path holds two of these locks at once, so there is
+//               no order to invert. Where one step truly needs two locks, take
+//               them together with std::scoped_lock.
+// Guideline:    CP.22: never call unknown code while holding a lock (the
+//               children are cancelled after the parent's lock is released);
+//               CP.21: use std::scoped_lock to acquire several mutexes; CP.2:
+//               avoid data races.
+// Go origin:    The study's §3.2 describes a cancel that walks parent.children
+//               while another goroutine deletes itself from the same map
+//               holding only its own mutex (c.mu, not the parent's), and
+//               expects Go's 'concurrent map read and map write' fault.
+// Not in C++:   Go's context package does not have this bug: removeChild
+//               deletes under the parent's lock, after the child has released
+//               its own, and cancel locks children only while holding the
+//               parent's, so it keeps one order. The race is in code written
+//               the way the study sketches it. Go's runtime usually stops such
+//               a program with a fatal error; C++ checks nothing, and the walk
+//               silently follows rewritten or freed links (this suite gives the
+//               map an arena so the stress run does not crash; its race shows
+//               only under ThreadSanitizer). C++ has no standard cancellation
+//               tree, but C++20's std::stop_source, std::stop_token and
+//               std::stop_callback are thread-safe: a child registers a
+//               stop_callback on its parent's token, and the library handles
+//               registration, removal and a callback that is running while it
+//               is removed.
 #include <array>
 #include <atomic>
 #include <cstddef>

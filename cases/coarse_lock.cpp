@@ -1,21 +1,56 @@
 // coarse-lock — one lock for two unrelated maps: readers of one wait for
 // the writers of the other.
 //
-// Pitfall:   a single SharedMutex guards `sessions` (expiry times, refreshed
-//            in batches all the time) and `config` (never written after
-//            setup). The code is correctly locked, but every config read must
-//            wait whenever a refresh holds the exclusive lock, although
-//            refreshes never touch config.
-// Race pair: none, and so no RACE tags: this is contention, not a data race.
-//            ThreadSanitizer and AddressSanitizer stay clean; the cost shows
-//            only in lock waits and throughput.
-// Go origin: seed §2.4 — one RWMutex around userMap and orderMap.
-// Guideline: CP.50 (define a mutex together with the data it guards: one
-//            lock per map), CP.43 (minimise time in a critical section: do
-//            not sit in one that guards data you do not touch); lock striping
-//            for a map that is itself hot.
-// Symptom:   config reads that waited — counted per config reader thread with
-//            lockedges::this_thread_lock_waits() around each read.
+// Pitfall:      One std::shared_mutex guards two maps that have nothing to do
+//               with each other: sessions, whose expiry times a writer
+//               refreshes in batches all the time, and config, never written
+//               after start-up. Every access is correctly locked, so nothing
+//               races, but a config read takes the sessions writer's lock and
+//               must wait whenever a refresh holds it exclusively. The lock
+//               follows the struct, not the data.
+// Race pair:    none, and so no RACE tags: this is contention, not a data race.
+//               ThreadSanitizer and AddressSanitizer stay clean; the cost shows
+//               only in lock waits and throughput.
+// Symptom:      config reads that waited — counted per config reader thread
+//               with lockedges::this_thread_lock_waits() around each read.
+// Interleaving: 1. sessions writer takes the exclusive lock store.mu_ to
+//                  refresh a batch of sessions
+//               2. config reader asks for the shared lock on store.mu_ to read
+//                  motd
+//               3. it blocks: an exclusive owner shuts out every reader,
+//                  whichever map each one touches
+//               4. sessions writer finishes the batch and releases store.mu_
+//               5. config reader wakes up and reads the right value, having
+//                  paid a sleep and a wake-up for a lock its data never needed
+//               6. with refreshes back to back this happens on most config
+//                  reads: every answer is right, and throughput collapses
+// Fix:          Give each map its own lock, declared next to it, and take only
+//               the lock of the map you touch. Config then has readers only, so
+//               its lock never blocks. When one map is itself hot, split it
+//               into shards, each with its own lock, chosen by hashing the key:
+//               a lookup then waits only for writers to the same shard.
+// Guideline:    CP.50: define a mutex together with the data it guards (one
+//               lock per map); CP.43: minimise time in a critical section, and
+//               never hold a lock for data you do not touch. Lock striping for
+//               a map that is itself hot.
+// Go origin:    The study's §2.4 puts userMap and orderMap under one
+//               sync.RWMutex and shows that work on one map is serialised
+//               against work on the other although their keys never meet; its
+//               remedy is one RWMutex per map, or locks sharded by key.
+// Not in C++:   The cost carries over unchanged: std::shared_mutex, like
+//               RWMutex, makes a reader wait for any exclusive owner, whatever
+//               it protects. Two of the study's claims do not hold in either
+//               language. It calls this an implicit race; it is no race at all,
+//               since the lock orders every access and ThreadSanitizer stays
+//               silent. It is contention: right answers, paid for in waiting.
+//               And its example has two read-locked getters blocking each
+//               other; readers never exclude readers, only a writer makes them
+//               wait. One real difference: Go's RWMutex holds new readers back
+//               while a writer waits, so a config read can also queue behind a
+//               refresh still waiting for sessions readers; libstdc++'s
+//               std::shared_mutex on glibc prefers readers, so a config read
+//               waits only while a refresh holds the lock, and with several
+//               readers overlapping it is the writer that starves.
 #include <cstdint>
 #include <deque>
 #include <functional>

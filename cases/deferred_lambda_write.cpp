@@ -1,15 +1,38 @@
 // deferred-lambda-write — a deferred write runs after its lock is gone.
 //
-// Pitfall:   a scope-exit action declared *before* a std::shared_lock runs
-//            *after* that lock's destructor (objects die in reverse order), so
-//            the write it defers touches the map with no lock at all.
-// Race pair: RACE(A) counters.map["visits"] written by the deferred action, no
-//            lock held  vs  read by a reader holding the shared lock.
-// Go origin: seed §1.1 and §4.1 — a `defer` registered inside an RLock'd
-//            region writes the map after RUnlock.
-// Guideline: CP.20 (RAII, never plain lock/unlock — and know when each guard's
-//            destructor runs), CP.2 (avoid data races).
-// Symptom:   lost updates: two bumps read the same value and both write +1.
+// Pitfall:      A scope-exit action (C++'s stand-in for Go's defer) is declared
+//               before the std::shared_lock. Locals are destroyed in reverse
+//               order, so the lock is released first and the deferred write
+//               then runs with no lock held. The function also took a shared
+//               lock for code that writes.
+// Race pair:    RACE(A) counters.map["visits"] written by the deferred action,
+//               no lock held  vs  read by a reader holding the shared lock.
+// Symptom:      lost updates: two bumps read the same value and both write +1.
+// Interleaving: 1. writer takes the shared lock and reads visits = 0
+//               2. writer's scope ends: the shared_lock destructor releases the
+//                  lock first
+//               3. reader takes the shared lock and reads visits
+//               4. writer's deferred action writes visits = 1 with no lock,
+//                  while the reader still holds its shared lock: a data race
+//               5. with two writers both read 0 and both write 1: one update is
+//                  lost
+// Fix:          Take the exclusive lock in code that writes, and declare the
+//               deferred action after the guard, so it runs while the lock is
+//               still held (guards and actions die in reverse order of
+//               declaration).
+// Guideline:    CP.20: use RAII, never plain lock()/unlock() - and mind the
+//               order in which guards are destroyed; CP.2: avoid data races.
+// Go origin:    The study's §1.1 and §4.1 register a deferred closure inside an
+//               RLock'd region; it runs at function return, after RUnlock, and
+//               writes the map unguarded.
+// Not in C++:   C++ has no defer: destructors run at the closing brace in
+//               reverse declaration order, so the bug needs an explicit scope
+//               guard declared too early. The study's loop-variable capture
+//               does not carry over as a shared variable: each C++ loop
+//               iteration's variable is a new object, so a by-reference capture
+//               that outlives the iteration dangles (AddressSanitizer's
+//               stack-use-after-scope) rather than seeing the last value as Go
+//               before 1.22 did.
 #include <mutex>
 #include <shared_mutex>
 #include <string>

@@ -1,17 +1,41 @@
 // iteration-during-grow — an insert disguised as a lookup rehashes the map
 // under a reader's feet.
 //
-// Pitfall:   `map[key]` looks like a read, so it is called under a shared
-//            lock; for a missing key it inserts, and an insert at the load
-//            limit rehashes: it relinks every node while another thread,
-//            also holding the shared lock, is walking those links.
-// Race pair: RACE(A) the node links and element count written by the rehash in
-//            operator[]  vs  read by the iteration (begin, ++it, size).
-// Go origin: seed §2.2, §2.3, §2.5 — a read lock does not stop a map from
-//            growing when something inserts under it.
-// Guideline: CP.2 (avoid data races); a shared lock admits only operations
-//            that are const on the container.
-// Symptom:   elements skipped or repeated by a walk, and walks that never end.
+// Pitfall:      unordered_map::operator[] reads like a lookup, so it ends up on
+//               the read path under a std::shared_lock. For a missing key it
+//               inserts, and an insert that crosses the load factor rehashes:
+//               every node is relinked into a new bucket array while other
+//               readers, holding the same shared lock, walk the old links.
+// Race pair:    RACE(A) the node links and element count written by the rehash
+//               in operator[]  vs  read by the iteration (begin, ++it, size).
+// Symptom:      elements skipped or repeated by a walk, and walks that never
+//               end.
+// Interleaving: 1. the map sits at its load limit: one more element forces a
+//                  rehash
+//               2. reader takes the shared lock and walks half of the elements
+//               3. lookup takes the shared lock too (readers do not exclude
+//                  each other) and calls operator[] on a missing key
+//               4. operator[] inserts; the insert rehashes, relinking every
+//                  node: a data race with the reader's reads of the same links
+//               5. reader follows the relinked list: some elements are skipped,
+//                  some seen twice
+// Fix:          On the read path use find() (or at(), or contains()), which
+//               never inserts; do inserts through a function that takes the
+//               exclusive lock. When readers must iterate while writers insert,
+//               give them copy-on-write snapshots.
+// Guideline:    CP.2: avoid data races. Under a shared lock call only const
+//               member functions: a const reference to the map turns this bug
+//               into a compile error.
+// Go origin:    The study's §2.2, §2.3 and §2.5 argue that a map can grow while
+//               readers hold the read lock, and that a read-mostly workload
+//               hides it.
+// Not in C++:   In Go a plain read (m[k]) never inserts, so growth under RLock
+//               needs a write someone put on the read path by mistake; the
+//               study's claims of growth caused by reads, GC or memory
+//               reordering do not hold. In C++ the mistake is easy to make:
+//               operator[] is the insert that looks like a read. Nothing in C++
+//               panics the way Go's runtime does on concurrent map access; the
+//               walk silently skips or repeats elements.
 #include <mutex>
 #include <shared_mutex>
 #include <string>

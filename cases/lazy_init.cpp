@@ -1,27 +1,67 @@
 // lazy-init — an inner map created on first use, by two threads at once.
 //
-// Pitfall:   an outer map of inner maps creates each inner map the first time
-//            its group is used, and two home-made shortcuts go wrong.
-//            Double-checked locking on a plain pointer: the fast path reads
-//            the pointer with no lock, so nothing publishes the inner map
-//            behind it. Check-then-act: "no inner map" is checked under the
-//            shared lock and acted on later under the exclusive lock; both
-//            threads create a map, the second replaces the first, and what
-//            was inserted into the first is gone.
-// Race pair: RACE(A) a slot's inner_ pointer, read by the fast path with no
-//            lock  vs  stored under the exclusive lock; and RACE(B) the inner
-//            map behind it (its mutex, its members), used by the fast-path
-//            thread  vs  built by its creator, with nothing ordering the two.
-//            broken-check-then-act has no race: every access is locked; its
-//            evidence is the lost insert.
-// Go origin: seed §1.4 — a lazily made map used by one goroutine while
-//            another is still initialising it.
-// Guideline: CP.110 (do not write your own double-checked locking), CP.111
-//            (if you must, use the conventional atomic acquire/release
-//            pattern), CP.2 (avoid data races); check and act in one
-//            critical section.
-// Symptom:   lost inserts: members inserted into an inner map that a second
-//            creation then replaced.
+// Pitfall:      An outer map of inner maps creates each inner map the first
+//               time its group is used, and two home-made ways of doing that
+//               lazily both break. Double-checked locking on a plain Inner*:
+//               the first check reads the pointer with no lock, so a thread can
+//               find it set while nothing has published the map behind it (its
+//               mutex, its buckets) to that thread. Check-then-act: "no inner
+//               map for this group" is checked under the shared lock, the lock
+//               is dropped, and the map is created under the exclusive lock
+//               without checking again, so two threads both create one and the
+//               second replaces the first, with every access locked.
+// Race pair:    RACE(A) a slot's inner_ pointer, read by the fast path with no
+//               lock  vs  stored under the exclusive lock; and RACE(B) the
+//               inner map behind it (its mutex, its members), used by the
+//               fast-path thread  vs  built by its creator, with nothing
+//               ordering the two. broken-check-then-act has no race: every
+//               access is locked; its evidence is the lost insert.
+// Symptom:      lost inserts: members inserted into an inner map that a second
+//               creation then replaced.
+// Interleaving: 1. broken: user 1 reads inner_ = null, takes groups.mu_, builds
+//                  the inner map and stores its address with a plain store
+//               2. user 2 reads inner_ on the fast path with no lock while user
+//                  1 still holds groups.mu_: a data race on the pointer
+//               3. user 2 locks and fills the inner map through that pointer;
+//                  nothing orders user 1's construction before it, so its mutex
+//                  and members race too
+//               4. broken-check-then-act: user 1, then user 2, look up admins
+//                  under the shared lock, find no inner map, and release the
+//                  lock
+//               5. user 1 takes the exclusive lock, creates the inner map and
+//                  inserts ada
+//               6. user 2 takes the exclusive lock and, trusting its stale
+//                  check, assigns a new empty inner map and inserts bob: ada is
+//                  lost, and no detector reports anything
+// Fix:          Check and create inside one critical section: under the
+//               exclusive lock, try_emplace creates the inner map only if it is
+//               missing (fixed). If readers need a lock-free fast path, make
+//               the pointer a std::atomic<Inner*>: build the map, store the
+//               pointer with memory_order_release under the lock, load it with
+//               memory_order_acquire (fixed-atomic). std::call_once with one
+//               std::once_flag per inner map gets the same guarantee with no
+//               hand-written checks.
+// Guideline:    CP.110: do not write your own double-checked locking for
+//               initialisation (use std::call_once or a function-local static);
+//               CP.111: if you really need it, use the conventional pattern, an
+//               atomic pointer with acquire/release; CP.2: avoid data races. A
+//               check made under one lock is stale under the next: check and
+//               act in one critical section.
+// Go origin:    The study's §1.4 has one goroutine store a freshly made map
+//               into a sync.Map while another loads it and writes to it, and
+//               blames the panic "assignment to entry in nil map" on the reader
+//               seeing the map before it was initialised.
+// Not in C++:   The nil-map panic is Go-specific: writing to a nil Go map
+//               panics, while a default-constructed std::unordered_map is empty
+//               and usable, so operator[] or try_emplace creates the inner map
+//               for you. (In the study's own code a Load that runs before the
+//               Store gets nil and the type assertion panics, and one that runs
+//               after sees the finished map: sync.Map orders a Store before any
+//               Load that observes it.) What carries over is the unsynchronised
+//               publication of a pointer, undefined behaviour in C++ that on
+//               x86-64 almost never shows in stress (so ThreadSanitizer is the
+//               only witness), and the check-then-act, which no detector sees
+//               because every access is locked.
 #include <atomic>
 #include <map>
 #include <mutex>

@@ -1,17 +1,43 @@
 // nested-field — the lock guards the map, not the object a pointer in it names.
 //
-// Pitfall:   the map holds shared_ptr<User> and a reader-writer lock guards
-//            the map. A lookup copies the pointer under the shared lock and
-//            returns; the caller then does user->age++ with no lock at all.
-//            The lock covered the lookup, never the User behind the pointer.
-// Race pair: RACE(A) user->age read and written by one updater after unlock
-//            vs  the same read-modify-write by another updater.
-// Go origin: seed §1.3 — a map value that is a pointer (or a struct reached
-//            through one) has its field changed after the lock is released.
-// Guideline: CP.2 (avoid data races), CP.3 (minimise sharing of writable
-//            data), CP.50 (define a mutex together with the data it guards).
-// Symptom:   lost increments: two updaters read the same age and both write
-//            age + 1.
+// Pitfall:      The map holds shared_ptr<User>, and a std::shared_mutex guards
+//               the map. A lookup copies the pointer under the shared lock and
+//               returns it; the caller then runs user->age++ after the lock is
+//               gone. The lock protected the map's structure and the pointer
+//               stored in it, never the User the pointer leads to, so every
+//               updater changes the same field unguarded.
+// Race pair:    RACE(A) user->age read and written by one updater after
+//               unlock  vs  the same read-modify-write by another updater.
+// Symptom:      lost increments: two updaters read the same age and both write
+//               age + 1.
+// Interleaving: 1. updater 1 copies ada's pointer under the shared lock,
+//                  releases the lock, and reads age = 30
+//               2. updater 2 does the same and also reads age = 30
+//               3. updater 2 writes 31 with no lock held: a data race with
+//                  updater 1's read
+//               4. updater 1 writes 31 from its stale read: a data race with
+//                  updater 2's write, and one birthday is lost
+// Fix:          Keep the data the lock guards inside the guarded object: store
+//               Users by value and change one only through update(name, fn),
+//               which runs fn under the exclusive lock. Where sharing the
+//               object is the point, give the field its own synchronisation:
+//               std::atomic<int> with fetch_add, or a mutex inside User.
+// Guideline:    CP.2: avoid data races; CP.3: minimise explicit sharing of
+//               writable data (do not hand out pointers to guarded state);
+//               CP.50: define a mutex together with the data it guards.
+// Go origin:    The study's §1.3 stores *User values (in a sync.Map in its
+//               example) and shows user.Age++ and cfg.Timeout = 30 done through
+//               the pointer after the lookup: neither sync.Map nor an RWMutex
+//               around a map covers the fields of the struct a stored pointer
+//               leads to.
+// Not in C++:   Nothing here is Go-specific: the bug carries over unchanged.
+//               C++ adds a hazard Go's garbage collector hides: had the lookup
+//               returned a User& into a map of values, an erase under the
+//               exclusive lock would leave the caller with a dangling
+//               reference, a use after free on top of the race (hence update(),
+//               whose fn must not keep the reference). shared_ptr keeps the
+//               User alive, but keeping it alive is not guarding it: its
+//               reference count is atomic, its fields are not.
 #include <atomic>
 #include <memory>
 #include <mutex>

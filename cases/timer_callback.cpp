@@ -1,28 +1,70 @@
 // timer-callback — a timer callback writes the map later, from a value read
 // earlier, on a thread that never took the lock.
 //
-// Pitfall:   discount_later() reads a price under the shared lock and arms a
-//            timer that writes the discounted price a moment later. The
-//            callback runs on the timer thread: it takes no lock, it writes a
-//            value computed before the delay over whatever is there now, and
-//            its `[&]` capture took a local of discount_later() by reference,
-//            although that function returned long before.
-// Race pair: RACE(A) the entry written by the callback with no lock  vs
-//            read by a reader holding the shared lock. (In stress the
-//            callback's unlocked accesses race with the writers as well.)
-// Lifetime:  LIFETIME(B) the callback reads `discounted`, a local of
-//            discount_later(), after that function has returned
-//            (AddressSanitizer: stack-use-after-return; TSan is silent).
-// Go origin: seed §1.2 and §3.1 — time.AfterFunc writes the map from its own
-//            goroutine, outside the lock, with a value read before the delay.
-// Guideline: CP.2 (avoid data races), CP.31 (pass small amounts of data
-//            between threads by value), F.53 (no by-reference capture in a
-//            lambda used non-locally), CP.23 (a joining thread is a scoped
-//            container: cancel and wait for the callback before the state
-//            it touches dies).
-// Symptom:   stale overwrites: a callback replaces a price whose version is
-//            newer than the one it read. Taking the lock in the callback
-//            (broken-locked) ends the data race but not this.
+// Pitfall:      discount_later() reads a price under the shared lock and arms a
+//               timer to write the discounted price a moment later. The
+//               callback runs on the timer thread, outside any lock its caller
+//               held: with no lock of its own it races with every reader; with
+//               the exclusive lock it still writes a value computed from the
+//               old read over whatever newer price is there by then. And its
+//               [&] capture holds a reference to a local of discount_later(),
+//               which has returned long before the timer fires.
+// Race pair:    RACE(A) the entry written by the callback with no
+//               lock  vs  read by a reader holding the shared lock. (In stress
+//               the callback's unlocked accesses race with the writers as
+//               well.)
+// Lifetime:     LIFETIME(B) the callback reads `discounted`, a local of
+//               discount_later(), after that function has returned
+//               (AddressSanitizer: stack-use-after-return; TSan is silent).
+// Symptom:      stale overwrites: a callback replaces a price whose version is
+//               newer than the one it read. Taking the lock in the callback
+//               (broken-locked) ends the data race but not this.
+// Interleaving: 1. shop reads apple = 200 (version 1) under the shared lock and
+//                  keeps the copy
+//               2. writer stores a new price, apple = 250 (version 2), under
+//                  the exclusive lock
+//               3. shop computes the discount from its copy (180) and arms a
+//                  timer whose [&] lambda refers to the local `discounted`
+//               4. discount_later() returns: `discounted` dies with its stack
+//                  frame while the timer still refers to it
+//               5. reader takes the shared lock and reads apple = 250
+//               6. the timer fires: the callback reads `discounted` from the
+//                  dead frame (AddressSanitizer: stack-use-after-return) and
+//                  writes apple with no lock while the reader holds the shared
+//                  lock (ThreadSanitizer: data race)
+//               7. broken-locked captures by value and takes the exclusive
+//                  lock: both reports go away, yet 180 still replaces version
+//                  2, a stale overwrite no detector sees
+// Fix:          Capture by value everything the callback needs (item, version
+//               read, new value). Take the exclusive lock in the callback and
+//               write only if the entry still has the version that was read
+//               (compare-and-set); otherwise drop the write, or recompute it
+//               from the current value. The owner of the map cancels pending
+//               callbacks and waits for the one in flight (TimerQueue's
+//               destructor, or cancel_and_wait) before the map is destroyed.
+// Guideline:    CP.2: avoid data races; CP.31: pass small amounts of data
+//               between threads by value, not by reference or pointer; F.53:
+//               avoid capturing by reference in lambdas that will be used
+//               non-locally; CP.23: think of a joining thread as a scoped
+//               container (the timer thread is joined before the state its
+//               callbacks touch is destroyed).
+// Go origin:    The study's §1.2 reads a value under RLock, releases it, and
+//               has a time.AfterFunc callback write the map from its own
+//               goroutine, with no lock and from the value read before the
+//               delay. §3.1 adds a closure that captures a local map and warns
+//               that the callback may find that variable's stack memory gone.
+// Not in C++:   In Go, a variable captured by a closure escapes to the heap and
+//               stays alive as long as the closure does, so §3.1's dead-stack
+//               worry cannot happen there; the real bugs are the missing lock
+//               and the stale value. In C++ a by-reference capture really does
+//               point into a dead frame once the arming function returns:
+//               AddressSanitizer (detect_stack_use_after_return) reports it,
+//               ThreadSanitizer does not, and without a sanitizer the callback
+//               silently uses whatever the stack holds now. As with AfterFunc,
+//               arming the timer happens-before the callback, so whatever the
+//               arming thread did before schedule() is visible to it; nothing
+//               orders the callback with the readers and writers that come
+//               after.
 #include <array>
 #include <chrono>
 #include <cstdint>
