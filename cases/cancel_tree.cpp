@@ -320,54 +320,6 @@ const lockedges::Registration kRegistration{{
     .seed = "3.2",
     .source = __FILE__,
     .symptom = "deadlocks",
-    .lesson =
-        {
-            .pitfall =
-                "A parent cancellation token keeps its children in an unordered_map guarded by its "
-                "own lock and cancels them by walking that map; a child that finishes first erases "
-                "itself from it. In `broken` the child erases while holding only its own lock, "
-                "which guards nothing of the parent's, so the erase rewrites links the parent's "
-                "walk is following. In `broken-lock-order` the child does take the parent's lock, "
-                "but while it still holds its own, and the parent holds its lock while it locks "
-                "each child: parent then child on one side, child then parent on the other.",
-            .interleaving =
-                {
-                    "the parent takes root.mu_ and starts walking root.children to cancel each child",
-                    "broken: child2 finishes, takes only child2.mu_ and erases itself from "
-                    "root.children, rewriting the link the walk will follow next",
-                    "the walk reads that link with no lock in common with the erase: a data race "
-                    "(with the default allocator it can also step onto the node the erase freed)",
-                    "broken-lock-order: child2 finishes, holds child2.mu_ and waits for root.mu_",
-                    "the parent, still holding root.mu_, reaches child2 and waits for child2.mu_: "
-                    "each waits for a lock the other holds, for ever",
-                },
-            .fix = "Under the parent's lock, mark it cancelled and swap the children map out into a "
-                   "local one; release the lock, then cancel each child from the local map, one "
-                   "child's lock at a time. A finishing child marks itself cancelled under its own "
-                   "lock, releases it, and only then takes the parent's lock to erase itself; an "
-                   "erase that finds the map already emptied does nothing. No path holds two of "
-                   "these locks at once, so there is no order to invert. Where one step truly needs "
-                   "two locks, take them together with std::scoped_lock.",
-            .guideline = "CP.22: never call unknown code while holding a lock (the children are "
-                         "cancelled after the parent's lock is released); CP.21: use "
-                         "std::scoped_lock to acquire several mutexes; CP.2: avoid data races.",
-            .go_origin =
-                "The study's §3.2 describes a cancel that walks parent.children while another "
-                "goroutine deletes itself from the same map holding only its own mutex (c.mu, not "
-                "the parent's), and expects Go's 'concurrent map read and map write' fault.",
-            .cpp_differs =
-                "Go's context package does not have this bug: removeChild deletes under the "
-                "parent's lock, after the child has released its own, and cancel locks children "
-                "only while holding the parent's, so it keeps one order. The race is in code "
-                "written the way the study sketches it. Go's runtime usually stops such a program "
-                "with a fatal error; C++ checks nothing, and the walk silently follows rewritten "
-                "or freed links (this suite gives the map an arena so the stress run does not "
-                "crash; its race shows only under ThreadSanitizer). C++ has no standard "
-                "cancellation tree, but C++20's std::stop_source, std::stop_token and "
-                "std::stop_callback are thread-safe: a child registers a stop_callback on its "
-                "parent's token, and the library handles registration, removal and a callback "
-                "that is running while it is removed.",
-        },
     .variants =
         {
             {.name = "broken",

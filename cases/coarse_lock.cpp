@@ -263,52 +263,6 @@ const lockedges::Registration kRegistration{{
     .seed = "2.4",
     .source = __FILE__,
     .symptom = "config reads that waited",
-    .lesson =
-        {
-            .pitfall =
-                "One std::shared_mutex guards two maps that have nothing to do with each other: "
-                "sessions, whose expiry times a writer refreshes in batches all the time, and "
-                "config, never written after start-up. Every access is correctly locked, so "
-                "nothing races, but a config read takes the sessions writer's lock and must wait "
-                "whenever a refresh holds it exclusively. The lock follows the struct, not the "
-                "data.",
-            .interleaving =
-                {
-                    "sessions writer takes the exclusive lock store.mu_ to refresh a batch of "
-                    "sessions",
-                    "config reader asks for the shared lock on store.mu_ to read motd",
-                    "it blocks: an exclusive owner shuts out every reader, whichever map each "
-                    "one touches",
-                    "sessions writer finishes the batch and releases store.mu_",
-                    "config reader wakes up and reads the right value, having paid a sleep and a "
-                    "wake-up for a lock its data never needed",
-                    "with refreshes back to back this happens on most config reads: every answer "
-                    "is right, and throughput collapses",
-                },
-            .fix = "Give each map its own lock, declared next to it, and take only the lock of the "
-                   "map you touch. Config then has readers only, so its lock never blocks. When "
-                   "one map is itself hot, split it into shards, each with its own lock, chosen "
-                   "by hashing the key: a lookup then waits only for writers to the same shard.",
-            .guideline = "CP.50: define a mutex together with the data it guards (one lock per "
-                         "map); CP.43: minimise time in a critical section, and never hold a lock "
-                         "for data you do not touch. Lock striping for a map that is itself hot.",
-            .go_origin =
-                "The study's §2.4 puts userMap and orderMap under one sync.RWMutex and shows that "
-                "work on one map is serialised against work on the other although their keys "
-                "never meet; its remedy is one RWMutex per map, or locks sharded by key.",
-            .cpp_differs =
-                "The cost carries over unchanged: std::shared_mutex, like RWMutex, makes a reader "
-                "wait for any exclusive owner, whatever it protects. Two of the study's claims do "
-                "not hold in either language. It calls this an implicit race; it is no race at "
-                "all, since the lock orders every access and ThreadSanitizer stays silent. It is "
-                "contention: right answers, paid for in waiting. And its example has two "
-                "read-locked getters blocking each other; readers never exclude readers, only a "
-                "writer makes them wait. One real difference: Go's RWMutex holds new readers back "
-                "while a writer waits, so a config read can also queue behind a refresh still "
-                "waiting for sessions readers; libstdc++'s std::shared_mutex on glibc prefers "
-                "readers, so a config read waits only while a refresh holds the lock, and with "
-                "several readers overlapping it is the writer that starves.",
-        },
     .variants =
         {
             {.name = "broken",

@@ -146,38 +146,6 @@ const lockedges::Registration kRegistration{{
     .seed = "1.1, 4.1",
     .source = __FILE__,
     .symptom = "lost updates",
-    .lesson =
-        {
-            .pitfall =
-                "A scope-exit action (C++'s stand-in for Go's defer) is declared before the "
-                "std::shared_lock. Locals are destroyed in reverse order, so the lock is "
-                "released first and the deferred write then runs with no lock held. The "
-                "function also took a shared lock for code that writes.",
-            .interleaving =
-                {
-                    "writer takes the shared lock and reads visits = 0",
-                    "writer's scope ends: the shared_lock destructor releases the lock first",
-                    "reader takes the shared lock and reads visits",
-                    "writer's deferred action writes visits = 1 with no lock, while the reader "
-                    "still holds its shared lock: a data race",
-                    "with two writers both read 0 and both write 1: one update is lost",
-                },
-            .fix = "Take the exclusive lock in code that writes, and declare the deferred action "
-                   "after the guard, so it runs while the lock is still held (guards and "
-                   "actions die in reverse order of declaration).",
-            .guideline = "CP.20: use RAII, never plain lock()/unlock() - and mind the order in "
-                         "which guards are destroyed; CP.2: avoid data races.",
-            .go_origin =
-                "The study's §1.1 and §4.1 register a deferred closure inside an RLock'd region; "
-                "it runs at function return, after RUnlock, and writes the map unguarded.",
-            .cpp_differs =
-                "C++ has no defer: destructors run at the closing brace in reverse declaration "
-                "order, so the bug needs an explicit scope guard declared too early. The study's "
-                "loop-variable capture does not carry over as a shared variable: each C++ loop "
-                "iteration's variable is a new object, so a by-reference capture that outlives "
-                "the iteration dangles (AddressSanitizer's stack-use-after-scope) rather than "
-                "seeing the last value as Go before 1.22 did.",
-        },
     .variants =
         {
             {.name = "broken",

@@ -201,40 +201,6 @@ const lockedges::Registration kRegistration{{
     .seed = "2.2, 2.3, 2.5",
     .source = __FILE__,
     .symptom = "skipped elements",
-    .lesson =
-        {
-            .pitfall =
-                "unordered_map::operator[] reads like a lookup, so it ends up on the read path "
-                "under a std::shared_lock. For a missing key it inserts, and an insert that "
-                "crosses the load factor rehashes: every node is relinked into a new bucket "
-                "array while other readers, holding the same shared lock, walk the old links.",
-            .interleaving =
-                {
-                    "the map sits at its load limit: one more element forces a rehash",
-                    "reader takes the shared lock and walks half of the elements",
-                    "lookup takes the shared lock too (readers do not exclude each other) and "
-                    "calls operator[] on a missing key",
-                    "operator[] inserts; the insert rehashes, relinking every node: a data race "
-                    "with the reader's reads of the same links",
-                    "reader follows the relinked list: some elements are skipped, some seen twice",
-                },
-            .fix = "On the read path use find() (or at(), or contains()), which never inserts; "
-                   "do inserts through a function that takes the exclusive lock. When readers "
-                   "must iterate while writers insert, give them copy-on-write snapshots.",
-            .guideline = "CP.2: avoid data races. Under a shared lock call only const member "
-                         "functions: a const reference to the map turns this bug into a compile "
-                         "error.",
-            .go_origin =
-                "The study's §2.2, §2.3 and §2.5 argue that a map can grow while readers hold "
-                "the read lock, and that a read-mostly workload hides it.",
-            .cpp_differs =
-                "In Go a plain read (m[k]) never inserts, so growth under RLock needs a write "
-                "someone put on the read path by mistake; the study's claims of growth caused by "
-                "reads, GC or memory reordering do not hold. In C++ the mistake is easy to make: "
-                "operator[] is the insert that looks like a read. Nothing in C++ panics the way "
-                "Go's runtime does on concurrent map access; the walk silently skips or repeats "
-                "elements.",
-        },
     .variants =
         {
             {.name = "broken",

@@ -381,57 +381,6 @@ const lockedges::Registration kRegistration{{
     .seed = "1.4",
     .source = __FILE__,
     .symptom = "lost inserts",
-    .lesson =
-        {
-            .pitfall =
-                "An outer map of inner maps creates each inner map the first time its group is "
-                "used, and two home-made ways of doing that lazily both break. Double-checked "
-                "locking on a plain Inner*: the first check reads the pointer with no lock, so a "
-                "thread can find it set while nothing has published the map behind it (its mutex, "
-                "its buckets) to that thread. Check-then-act: \"no inner map for this group\" is "
-                "checked under the shared lock, the lock is dropped, and the map is created under "
-                "the exclusive lock without checking again, so two threads both create one and "
-                "the second replaces the first, with every access locked.",
-            .interleaving =
-                {
-                    "broken: user 1 reads inner_ = null, takes groups.mu_, builds the inner map "
-                    "and stores its address with a plain store",
-                    "user 2 reads inner_ on the fast path with no lock while user 1 still holds "
-                    "groups.mu_: a data race on the pointer",
-                    "user 2 locks and fills the inner map through that pointer; nothing orders "
-                    "user 1's construction before it, so its mutex and members race too",
-                    "broken-check-then-act: user 1, then user 2, look up admins under the shared "
-                    "lock, find no inner map, and release the lock",
-                    "user 1 takes the exclusive lock, creates the inner map and inserts ada",
-                    "user 2 takes the exclusive lock and, trusting its stale check, assigns a new "
-                    "empty inner map and inserts bob: ada is lost, and no detector reports anything",
-                },
-            .fix = "Check and create inside one critical section: under the exclusive lock, "
-                   "try_emplace creates the inner map only if it is missing (fixed). If readers need "
-                   "a lock-free fast path, make the pointer a std::atomic<Inner*>: build the map, "
-                   "store the pointer with memory_order_release under the lock, load it with "
-                   "memory_order_acquire (fixed-atomic). std::call_once with one std::once_flag per "
-                   "inner map gets the same guarantee with no hand-written checks.",
-            .guideline = "CP.110: do not write your own double-checked locking for initialisation "
-                         "(use std::call_once or a function-local static); CP.111: if you really "
-                         "need it, use the conventional pattern, an atomic pointer with "
-                         "acquire/release; CP.2: avoid data races. A check made under one lock "
-                         "is stale under the next: check and act in one critical section.",
-            .go_origin =
-                "The study's §1.4 has one goroutine store a freshly made map into a sync.Map "
-                "while another loads it and writes to it, and blames the panic \"assignment to "
-                "entry in nil map\" on the reader seeing the map before it was initialised.",
-            .cpp_differs =
-                "The nil-map panic is Go-specific: writing to a nil Go map panics, while a "
-                "default-constructed std::unordered_map is empty and usable, so operator[] or "
-                "try_emplace creates the inner map for you. (In the study's own code a Load that "
-                "runs before the Store gets nil and the type assertion panics, and one that runs "
-                "after sees the finished map: sync.Map orders a Store before any Load that "
-                "observes it.) What carries over is the unsynchronised publication of a pointer, "
-                "undefined behaviour in C++ that on x86-64 almost never shows in stress (so "
-                "ThreadSanitizer is the only witness), and the check-then-act, which no detector "
-                "sees because every access is locked.",
-        },
     .variants =
         {
             {.name = "broken",

@@ -228,44 +228,6 @@ const lockedges::Registration kRegistration{{
     .seed = "1.3",
     .source = __FILE__,
     .symptom = "lost increments",
-    .lesson =
-        {
-            .pitfall =
-                "The map holds shared_ptr<User>, and a std::shared_mutex guards the map. A "
-                "lookup copies the pointer under the shared lock and returns it; the caller "
-                "then runs user->age++ after the lock is gone. The lock protected the map's "
-                "structure and the pointer stored in it, never the User the pointer leads to, "
-                "so every updater changes the same field unguarded.",
-            .interleaving =
-                {
-                    "updater 1 copies ada's pointer under the shared lock, releases the lock, "
-                    "and reads age = 30",
-                    "updater 2 does the same and also reads age = 30",
-                    "updater 2 writes 31 with no lock held: a data race with updater 1's read",
-                    "updater 1 writes 31 from its stale read: a data race with updater 2's write, "
-                    "and one birthday is lost",
-                },
-            .fix = "Keep the data the lock guards inside the guarded object: store Users by "
-                   "value and change one only through update(name, fn), which runs fn under "
-                   "the exclusive lock. Where sharing the object is the point, give the field "
-                   "its own synchronisation: std::atomic<int> with fetch_add, or a mutex "
-                   "inside User.",
-            .guideline = "CP.2: avoid data races; CP.3: minimise explicit sharing of writable "
-                         "data (do not hand out pointers to guarded state); CP.50: define a "
-                         "mutex together with the data it guards.",
-            .go_origin =
-                "The study's §1.3 stores *User values (in a sync.Map in its example) and shows "
-                "user.Age++ and cfg.Timeout = 30 done through the pointer after the lookup: "
-                "neither sync.Map nor an RWMutex around a map covers the fields of the struct "
-                "a stored pointer leads to.",
-            .cpp_differs =
-                "Nothing here is Go-specific: the bug carries over unchanged. C++ adds a hazard "
-                "Go's garbage collector hides: had the lookup returned a User& into a map of "
-                "values, an erase under the exclusive lock would leave the caller with a "
-                "dangling reference, a use after free on top of the race (hence update(), whose "
-                "fn must not keep the reference). shared_ptr keeps the User alive, but keeping "
-                "it alive is not guarding it: its reference count is atomic, its fields are not.",
-        },
     .variants =
         {
             {.name = "broken",

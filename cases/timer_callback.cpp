@@ -298,58 +298,6 @@ const lockedges::Registration kRegistration{{
     .seed = "1.2, 3.1",
     .source = __FILE__,
     .symptom = "stale overwrites",
-    .lesson =
-        {
-            .pitfall =
-                "discount_later() reads a price under the shared lock and arms a timer to write "
-                "the discounted price a moment later. The callback runs on the timer thread, "
-                "outside any lock its caller held: with no lock of its own it races with every "
-                "reader; with the exclusive lock it still writes a value computed from the old "
-                "read over whatever newer price is there by then. And its [&] capture holds a "
-                "reference to a local of discount_later(), which has returned long before the "
-                "timer fires.",
-            .interleaving =
-                {
-                    "shop reads apple = 200 (version 1) under the shared lock and keeps the copy",
-                    "writer stores a new price, apple = 250 (version 2), under the exclusive lock",
-                    "shop computes the discount from its copy (180) and arms a timer whose [&] "
-                    "lambda refers to the local `discounted`",
-                    "discount_later() returns: `discounted` dies with its stack frame while the "
-                    "timer still refers to it",
-                    "reader takes the shared lock and reads apple = 250",
-                    "the timer fires: the callback reads `discounted` from the dead frame "
-                    "(AddressSanitizer: stack-use-after-return) and writes apple with no lock while "
-                    "the reader holds the shared lock (ThreadSanitizer: data race)",
-                    "broken-locked captures by value and takes the exclusive lock: both reports go "
-                    "away, yet 180 still replaces version 2, a stale overwrite no detector sees",
-                },
-            .fix = "Capture by value everything the callback needs (item, version read, new "
-                   "value). Take the exclusive lock in the callback and write only if the entry "
-                   "still has the version that was read (compare-and-set); otherwise drop the "
-                   "write, or recompute it from the current value. The owner of the map cancels "
-                   "pending callbacks and waits for the one in flight (TimerQueue's destructor, "
-                   "or cancel_and_wait) before the map is destroyed.",
-            .guideline = "CP.2: avoid data races; CP.31: pass small amounts of data between threads "
-                         "by value, not by reference or pointer; F.53: avoid capturing by "
-                         "reference in lambdas that will be used non-locally; CP.23: think of a "
-                         "joining thread as a scoped container (the timer thread is joined before "
-                         "the state its callbacks touch is destroyed).",
-            .go_origin =
-                "The study's §1.2 reads a value under RLock, releases it, and has a "
-                "time.AfterFunc callback write the map from its own goroutine, with no lock and "
-                "from the value read before the delay. §3.1 adds a closure that captures a local "
-                "map and warns that the callback may find that variable's stack memory gone.",
-            .cpp_differs =
-                "In Go, a variable captured by a closure escapes to the heap and stays alive "
-                "as long as the closure does, so §3.1's dead-stack worry cannot happen there; the "
-                "real bugs are the missing lock and the stale value. In C++ a by-reference capture "
-                "really does point into a dead frame once the arming function returns: "
-                "AddressSanitizer (detect_stack_use_after_return) reports it, ThreadSanitizer "
-                "does not, and without a sanitizer the callback silently uses whatever the stack "
-                "holds now. As with AfterFunc, arming the timer happens-before the callback, so "
-                "whatever the arming thread did before schedule() is visible to it; nothing "
-                "orders the callback with the readers and writers that come after.",
-        },
     .variants =
         {
             {.name = "broken",

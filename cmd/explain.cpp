@@ -8,6 +8,7 @@
 #include "child/binaries.hpp"
 #include "driving/recorded_run.hpp"
 #include "case_api/scenario.hpp"
+#include "sources/lesson.hpp"
 #include "sources/source.hpp"
 #include "terminal/diagram.hpp"
 
@@ -91,7 +92,7 @@ void print_code(const Scenario& s, const Palette& palette) {
 }
 
 void explain(const Scenario& s, const Palette& palette, std::size_t width) {
-  const Lesson& l = s.lesson;
+  const Lesson l = lesson_of(s);
   auto heading = [&](std::string_view title) { fmt::print("\n{}\n", palette.paint(title, palette.heading())); };
   fmt::print("{} (seed §{})\n{}\n", palette.paint(s.name, palette.heading()), s.seed, s.title);
   heading("The pitfall");

@@ -87,19 +87,5 @@ TEST(Lesson, EveryScenarioHasOneInItsEmbeddedSource) {
   }
 }
 
-// One-off, until the Lesson{} strings leave the registrations: the header
-// says today's lesson word for word.
-TEST(Lesson, TheHeaderSaysTheRegisteredLessonWordForWord) {
-  for (const auto& s : Registry::instance().all()) {
-    const Lesson parsed = lesson_of(s);
-    EXPECT_EQ(parsed.pitfall, s.lesson.pitfall) << s.name;
-    EXPECT_EQ(parsed.interleaving, s.lesson.interleaving) << s.name;
-    EXPECT_EQ(parsed.fix, s.lesson.fix) << s.name;
-    EXPECT_EQ(parsed.guideline, s.lesson.guideline) << s.name;
-    EXPECT_EQ(parsed.go_origin, s.lesson.go_origin) << s.name;
-    EXPECT_EQ(parsed.cpp_differs, s.lesson.cpp_differs) << s.name;
-  }
-}
-
 }  // namespace
 }  // namespace lockedges

@@ -29,6 +29,17 @@
 
 namespace lockedges {
 
+// Lesson — what `explain` prints and the reports show, in the case's own
+// words.
+struct Lesson {
+  std::string pitfall;                    // the bug in one or two sentences
+  std::vector<std::string> interleaving;  // the bad schedule, one step a line
+  std::string fix;
+  std::string guideline;                  // the C++ Core Guidelines item(s) the fix follows
+  std::string go_origin;                  // what the Go study's section shows
+  std::string cpp_differs;                // where the Go claim does not carry over to C++
+};
+
 // parse_lesson — the lesson in the header comment of `source`, a case file's
 // text.
 Lesson parse_lesson(std::string_view source);
