@@ -71,7 +71,6 @@
 #include <utility>
 #include <vector>
 
-#include "case_api/bench.hpp"
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
 #include "case_api/shared_mutex.hpp"
@@ -406,82 +405,5 @@ const lockedges::Registration kRegistration{{
              .stress = stress_lazy<AtomicSlot, inner_atomic>},
         },
 }};
-
-// ===========================================================================
-// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
-// ===========================================================================
-
-// `fixes` group — the stress workload's steady state, on every thread:
-// operation i adds member id = h % kBenchIds (h = bench_hash(thread, i)) to
-// group id % kGroups, so ids and groups are uniform and independent per
-// thread, and every thread works on every group. Ids repeat, so the inner
-// maps stop growing once each id is in. The inner maps are created before
-// the timed loop (one add per group): the run measures the path every later
-// add takes (the double-checked variants' unlocked or acquire fast path,
-// then the inner map's lock; the check-then-act variants' shared check,
-// then the exclusive lock). Creating an inner map, where the broken variants
-// go wrong, happens once per group and is not what a program pays for.
-constexpr long kBenchIds = 4096;
-
-template <typename Slot, Inner& (*InnerFor)(const User&, LazyGroups<Slot>&, const std::string&)>
-class LazyBench final : public lockedges::BenchFixture {
- public:
-  explicit LazyBench(int /*threads*/) {
-    for (const auto& name : names_) groups_.slots.try_emplace(name);
-    for (long g = 0; g < kGroups; ++g) add(0, g);
-  }
-
-  std::uint64_t op(int thread, std::uint64_t i) override {
-    const long id = static_cast<long>(lockedges::bench_hash(thread, i) % kBenchIds);
-    add(thread, id);
-    return static_cast<std::uint64_t>(id);
-  }
-
- private:
-  void add(int thread, long id) {
-    add_lazy<Slot, InnerFor>({.first = thread == 0}, groups_, names_[static_cast<std::size_t>(id % kGroups)], id,
-                             std::string());
-  }
-  const std::vector<std::string> names_ = group_names();
-  LazyGroups<Slot> groups_;
-};
-
-template <void (*Add)(const User&, Groups&, const std::string&, long, const std::string&)>
-class MapBench final : public lockedges::BenchFixture {
- public:
-  explicit MapBench(int /*threads*/) {
-    for (long g = 0; g < kGroups; ++g) add(0, g);
-  }
-
-  std::uint64_t op(int thread, std::uint64_t i) override {
-    const long id = static_cast<long>(lockedges::bench_hash(thread, i) % kBenchIds);
-    add(thread, id);
-    return static_cast<std::uint64_t>(id);
-  }
-
- private:
-  void add(int thread, long id) {
-    Add({.first = thread == 0}, groups_, names_[static_cast<std::size_t>(id % kGroups)], id, std::string());
-  }
-  const std::vector<std::string> names_ = group_names();
-  Groups groups_;
-};
-
-const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
-    .scenario = "lazy-init",
-    .op = "add one member to one of 8 groups whose inner maps exist, ids uniform over 4096, every thread on "
-          "every group",
-    .variants = {{.variant = "broken",
-                  .make = lockedges::bench_factory<LazyBench<PlainSlot, inner_broken>>(),
-                  .note = "the inner maps are built before the timed loop, so its plain pointer is only ever read "
-                          "during the run and its unsafe publication never happens: it measures the fast path it "
-                          "shares with fixed-atomic, race-free at every thread count"},
-                 {.variant = "broken-check-then-act",
-                  .make = lockedges::bench_factory<MapBench<add_check_then_act>>(),
-                  .note = "every access is locked (memory-safe at every thread count); once the groups exist its "
-                          "stale check never fires, so it measures the shared check plus the exclusive insert"},
-                 {.variant = "fixed", .make = lockedges::bench_factory<MapBench<add_fixed>>()},
-                 {.variant = "fixed-atomic",
-                  .make = lockedges::bench_factory<LazyBench<AtomicSlot, inner_atomic>>()}}}};
 
 }  // namespace

@@ -65,7 +65,10 @@ class Registry {
 
 // Registration — a case file's static object that adds its scenario.
 struct Registration {
-  explicit Registration(Scenario scenario) { Registry::instance().add(std::move(scenario)); }
+  explicit Registration(Scenario scenario) : name(scenario.name) { Registry::instance().add(std::move(scenario)); }
+  // The scenario's name, for what attaches to it further down the same
+  // translation unit (its benchmarks, bench/cases/<case>.cpp).
+  const std::string name;
 };
 
 }  // namespace lockedges
