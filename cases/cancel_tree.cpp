@@ -1,26 +1,68 @@
 // cancel-tree — a child leaves its parent's children map while the parent is
 // cancelling it: with no lock in common, or with both locks in opposite orders.
 //
-// Pitfall:   a parent token cancels its children by walking its children map
-//            under its own lock; a child that finishes first erases itself
-//            from that map. `broken`: the child erases under its *own* lock,
-//            which does not guard the parent's map. `broken-lock-order`: the
-//            child takes the parent's lock for the erase while still holding
-//            its own, and the parent holds its lock while it locks each child:
-//            parent -> child against child -> parent.
-// Race pair: RACE(A) the parent's walk over root.children (reads the links)
-//            vs the child's erase of itself (rewrites them), no lock in common;
-//            in broken-lock-order, DEADLOCK(B) the child's lock taken while
-//            holding the parent's (cancel) vs the parent's lock taken while
-//            holding the child's (finish).
-// Go origin: seed §3.2 — a cancel walks parent.children while a child deletes
-//            itself from that map holding only the child's own lock.
-// Guideline: CP.22 (never call unknown code while holding a lock: detach the
-//            children under the lock, cancel them after it), CP.21 (take
-//            several locks at once with std::scoped_lock), CP.2.
-// Symptom:   deadlocks: broken-lock-order hangs in stress (the watchdog ends
-//            it). `broken` shows no symptom a user would count; its evidence
-//            is ThreadSanitizer's race report.
+// Pitfall:      A parent cancellation token keeps its children in an
+//               unordered_map guarded by its own lock and cancels them by
+//               walking that map; a child that finishes first erases itself
+//               from it. In `broken` the child erases while holding only its
+//               own lock, which guards nothing of the parent's, so the erase
+//               rewrites links the parent's walk is following. In
+//               `broken-lock-order` the child does take the parent's lock, but
+//               while it still holds its own, and the parent holds its lock
+//               while it locks each child: parent then child on one side, child
+//               then parent on the other.
+// Race pair:    RACE(A) the parent's walk over root.children (reads the
+//               links)  vs  the child's erase of itself (rewrites them), no
+//               lock in common; in broken-lock-order, DEADLOCK(B) the child's
+//               lock taken while holding the parent's (cancel)  vs  the
+//               parent's lock taken while holding the child's (finish).
+// Symptom:      deadlocks: broken-lock-order hangs in stress (the watchdog ends
+//               it). `broken` shows no symptom a user would count; its evidence
+//               is ThreadSanitizer's race report.
+// Interleaving: 1. the parent takes root.mu_ and starts walking root.children
+//                  to cancel each child
+//               2. broken: child2 finishes, takes only child2.mu_ and erases
+//                  itself from root.children, rewriting the link the walk will
+//                  follow next
+//               3. the walk reads that link with no lock in common with the
+//                  erase: a data race (with the default allocator it can also
+//                  step onto the node the erase freed)
+//               4. broken-lock-order: child2 finishes, holds child2.mu_ and
+//                  waits for root.mu_
+//               5. the parent, still holding root.mu_, reaches child2 and waits
+//                  for child2.mu_: each waits for a lock the other holds, for
+//                  ever
+// Fix:          Under the parent's lock, mark it cancelled and swap the
+//               children map out into a local one; release the lock, then
+//               cancel each child from the local map, one child's lock at a
+//               time. A finishing child marks itself cancelled under its own
+//               lock, releases it, and only then takes the parent's lock to
+//               erase itself; an erase that finds the map already emptied does
+//               nothing. No path holds two of these locks at once, so there is
+//               no order to invert. Where one step truly needs two locks, take
+//               them together with std::scoped_lock.
+// Guideline:    CP.22: never call unknown code while holding a lock (the
+//               children are cancelled after the parent's lock is released);
+//               CP.21: use std::scoped_lock to acquire several mutexes; CP.2:
+//               avoid data races.
+// Go origin:    The study's §3.2 describes a cancel that walks parent.children
+//               while another goroutine deletes itself from the same map
+//               holding only its own mutex (c.mu, not the parent's), and
+//               expects Go's 'concurrent map read and map write' fault.
+// Not in C++:   Go's context package does not have this bug: removeChild
+//               deletes under the parent's lock, after the child has released
+//               its own, and cancel locks children only while holding the
+//               parent's, so it keeps one order. The race is in code written
+//               the way the study sketches it. Go's runtime usually stops such
+//               a program with a fatal error; C++ checks nothing, and the walk
+//               silently follows rewritten or freed links (this suite gives the
+//               map an arena so the stress run does not crash; its race shows
+//               only under ThreadSanitizer). C++ has no standard cancellation
+//               tree, but C++20's std::stop_source, std::stop_token and
+//               std::stop_callback are thread-safe: a child registers a
+//               stop_callback on its parent's token, and the library handles
+//               registration, removal and a callback that is running while it
+//               is removed.
 #include <array>
 #include <atomic>
 #include <cstddef>
@@ -36,13 +78,15 @@
 #include <utility>
 #include <vector>
 
-#include "case_api/bench.hpp"
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
 #include "case_api/shared_mutex.hpp"
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 
 struct Token;
@@ -90,21 +134,21 @@ enum Step {
 
 // Forced schedule: the parent stops once, at the first child of its walk,
 // and lets the finishing child move. Both are no-ops in stress mode.
-void pause_in_walk(Run& run, const Token& at, const char* how) {
-  run.post(kParentWalking, "walks root's children {}: stops at {}", how, at.name);
-  run.await(kChildMoved);
+void pause_in_walk(const Token& at, const char* how) {
+  post(kParentWalking, "walks root's children {}: stops at {}", how, at.name);
+  await(kChildMoved);
 }
 
 // ---------------------------------------------------------------------------
 // Broken (both variants): the parent locks each child while it holds its own
 // lock, and walks the map in place.
 // ---------------------------------------------------------------------------
-void cancel_holding_lock(Run& run, Token& t) {
+void cancel_holding_lock(Token& t) {
   std::unique_lock lock(t.mu_);
   t.cancelled = true;
   bool first = true;
   for (auto& [id, child] : t.children) {  // RACE(A): follows links a finishing child rewrites
-    if (std::exchange(first, false)) pause_in_walk(run, *child, "holding root.mu_");
+    if (std::exchange(first, false)) pause_in_walk(*child, "holding root.mu_");
     std::unique_lock child_lock(child->mu_);  // DEADLOCK(B): child's lock while holding the parent's
     child->cancelled = true;
   }
@@ -132,7 +176,7 @@ void finish_lock_order(Token& child) {
 // releasing it; the child lets go of its own lock before taking the parent's.
 // No path holds two of these locks at once, so there is no order to invert.
 // ---------------------------------------------------------------------------
-void cancel_fixed(Run& run, Token& t) {
+void cancel_fixed(Token& t) {
   Children detached(&t.arena_);  // same arena as t.children, so swap() just trades the tables
   {
     std::unique_lock lock(t.mu_);
@@ -141,7 +185,7 @@ void cancel_fixed(Run& run, Token& t) {
   }
   bool first = true;
   for (auto& [id, child] : detached) {  // a local map: nobody else can reach it
-    if (std::exchange(first, false)) pause_in_walk(run, *child, "(its detached copy) with no lock held");
+    if (std::exchange(first, false)) pause_in_walk(*child, "(its detached copy) with no lock held");
     std::unique_lock child_lock(child->mu_);  // the only lock held
     child->cancelled = true;
   }
@@ -159,19 +203,19 @@ void finish_fixed(Token& child) {
 // ---------------------------------------------------------------------------
 // Driving the variants
 // ---------------------------------------------------------------------------
-using Cancel = void (*)(Run&, Token&);
+using Cancel = void (*)(Token&);
 using Finish = void (*)(Token&);
 
 // Sets up the forced schedule's tree and says in which order the walk will
 // meet the children (the map's order). Returns the child that finishes: the
 // one right after the walk's first stop, so its erase rewrites the very link
 // the walk follows next.
-Token& forced_setup(Run& run, Tree& tree) {
+Token& forced_setup(Tree& tree) {
   std::string order;
   for (const auto& [id, child] : tree.root.children) order += (order.empty() ? "" : ", ") + child->name;
   Token& next = *std::next(tree.root.children.begin())->second;
-  run.note("root's children map lists {}; the parent will cancel them in that order, {} finishes meanwhile",
-           order, next.name);
+  note("root's children map lists {}; the parent will cancel them in that order, {} finishes meanwhile",
+       order, next.name);
   return next;
 }
 
@@ -180,12 +224,12 @@ Token& forced_setup(Run& run, Tree& tree) {
 template <Cancel CancelFn, Finish FinishFn>
 void forced_race(Run& run) {
   Tree tree(3);
-  Token& child = forced_setup(run, tree);
-  run.threads({{"parent", [&] { CancelFn(run, tree.root); }},
+  Token& child = forced_setup(tree);
+  run.threads({{"parent", [&] { CancelFn(tree.root); }},
                {child.name, [&] {
-                  run.await(kParentWalking);
+                  await(kParentWalking);
                   FinishFn(child);
-                  run.post(kChildMoved, "has finished: marked itself cancelled, erased itself from root's children");
+                  post(kChildMoved, "has finished: marked itself cancelled, erased itself from root's children");
                 }}});
 }
 
@@ -197,19 +241,19 @@ void forced_race(Run& run) {
 template <Cancel CancelFn, Finish FinishFn>
 void forced_orders(Run& run) {
   Tree tree(3);
-  Token& child = forced_setup(run, tree);
+  Token& child = forced_setup(tree);
   run.threads({{"parent", [&] {
-                  CancelFn(run, tree.root);
-                  run.post(kParentDone, "cancel returns: every child cancelled, root.mu_ released");
+                  CancelFn(tree.root);
+                  post(kParentDone, "cancel returns: every child cancelled, root.mu_ released");
                 }},
                {child.name, [&] {
-                  run.await(kParentWalking);
-                  run.post(kChildMoved, "is done too, but holds back until the walk ends: finishing now could "
+                  await(kParentWalking);
+                  post(kChildMoved, "is done too, but holds back until the walk ends: finishing now could "
                                         "deadlock");
-                  run.await(kParentDone);
+                  await(kParentDone);
                   FinishFn(child);
-                  run.note("has erased itself: took root.mu_ while holding {}, the parent's order reversed",
-                           child.mu_.name());
+                  note("has erased itself: took root.mu_ while holding {}, the parent's order reversed",
+                       child.mu_.name());
                 }}});
 }
 
@@ -251,7 +295,7 @@ void stress(Run& run) {
                   for (std::uint64_t i = 0; run.keep_going(i); ++i) {
                     rearm(tree);
                     armed.store(i + 1, std::memory_order_release);
-                    CancelFn(run, tree.root);
+                    CancelFn(tree.root);
                     if (!wait_for(finished, i + 1, i)) break;
                     ++parent_rounds;
                   }
@@ -275,54 +319,6 @@ const lockedges::Registration kRegistration{{
     .seed = "3.2",
     .source = __FILE__,
     .symptom = "deadlocks",
-    .lesson =
-        {
-            .pitfall =
-                "A parent cancellation token keeps its children in an unordered_map guarded by its "
-                "own lock and cancels them by walking that map; a child that finishes first erases "
-                "itself from it. In `broken` the child erases while holding only its own lock, "
-                "which guards nothing of the parent's, so the erase rewrites links the parent's "
-                "walk is following. In `broken-lock-order` the child does take the parent's lock, "
-                "but while it still holds its own, and the parent holds its lock while it locks "
-                "each child: parent then child on one side, child then parent on the other.",
-            .interleaving =
-                {
-                    "the parent takes root.mu_ and starts walking root.children to cancel each child",
-                    "broken: child2 finishes, takes only child2.mu_ and erases itself from "
-                    "root.children, rewriting the link the walk will follow next",
-                    "the walk reads that link with no lock in common with the erase: a data race "
-                    "(with the default allocator it can also step onto the node the erase freed)",
-                    "broken-lock-order: child2 finishes, holds child2.mu_ and waits for root.mu_",
-                    "the parent, still holding root.mu_, reaches child2 and waits for child2.mu_: "
-                    "each waits for a lock the other holds, for ever",
-                },
-            .fix = "Under the parent's lock, mark it cancelled and swap the children map out into a "
-                   "local one; release the lock, then cancel each child from the local map, one "
-                   "child's lock at a time. A finishing child marks itself cancelled under its own "
-                   "lock, releases it, and only then takes the parent's lock to erase itself; an "
-                   "erase that finds the map already emptied does nothing. No path holds two of "
-                   "these locks at once, so there is no order to invert. Where one step truly needs "
-                   "two locks, take them together with std::scoped_lock.",
-            .guideline = "CP.22: never call unknown code while holding a lock (the children are "
-                         "cancelled after the parent's lock is released); CP.21: use "
-                         "std::scoped_lock to acquire several mutexes; CP.2: avoid data races.",
-            .go_origin =
-                "The study's §3.2 describes a cancel that walks parent.children while another "
-                "goroutine deletes itself from the same map holding only its own mutex (c.mu, not "
-                "the parent's), and expects Go's 'concurrent map read and map write' fault.",
-            .cpp_differs =
-                "Go's context package does not have this bug: removeChild deletes under the "
-                "parent's lock, after the child has released its own, and cancel locks children "
-                "only while holding the parent's, so it keeps one order. The race is in code "
-                "written the way the study sketches it. Go's runtime usually stops such a program "
-                "with a fatal error; C++ checks nothing, and the walk silently follows rewritten "
-                "or freed links (this suite gives the map an arena so the stress run does not "
-                "crash; its race shows only under ThreadSanitizer). C++ has no standard "
-                "cancellation tree, but C++20's std::stop_source, std::stop_token and "
-                "std::stop_callback are thread-safe: a child registers a stop_callback on its "
-                "parent's token, and the library handles registration, removal and a callback "
-                "that is running while it is removed.",
-        },
     .variants =
         {
             {.name = "broken",
@@ -342,49 +338,5 @@ const lockedges::Registration kRegistration{{
              .stress = stress<cancel_fixed, finish_fixed>},
         },
 }};
-
-// ===========================================================================
-// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
-// ===========================================================================
-
-// `fixes` group — one round of the stress workload, done by one thread on a
-// tree of its own: rearm the tree (kStressChildren children), let child
-// i % kStressChildren finish (deregister from the root), then cancel the
-// root. No tree is shared between threads, so more threads add no
-// contention: this measures what each lock discipline costs a round. The
-// broken variants' race and deadlock need two threads on one tree, which a
-// benchmark must not risk: a deadlock would hang it, and the race can send
-// the walk around a rewritten bucket list.
-template <Cancel CancelFn, Finish FinishFn>
-class Bench final : public lockedges::BenchFixture {
- public:
-  explicit Bench(int threads) {
-    for (int t = 0; t < threads; ++t) trees_.push_back(std::make_unique<Tree>(kStressChildren));
-  }
-
-  std::uint64_t op(int thread, std::uint64_t i) override {
-    Tree& tree = *trees_[static_cast<std::size_t>(thread)];
-    rearm(tree);
-    FinishFn(*tree.children[i % kStressChildren]);
-    CancelFn(run_, tree.root);
-    return tree.root.children.size();
-  }
-
- private:
-  std::vector<std::unique_ptr<Tree>> trees_;  // one per thread
-};
-
-const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
-    .scenario = "cancel-tree",
-    .op = "one round on a tree of the thread's own (4 children): rearm, one child finishes, the root is cancelled; "
-          "threads share nothing",
-    .variants = {{.variant = "broken",
-                  .make = lockedges::bench_factory<Bench<cancel_holding_lock, finish_broken>>(),
-                  .note = "no second thread ever touches its tree, so the erase never meets the walk: race-free, "
-                          "at every thread count"},
-                 {.variant = "broken-lock-order",
-                  .make = lockedges::bench_factory<Bench<cancel_holding_lock, finish_lock_order>>(),
-                  .note = "the two lock orders never run at once on one tree, so it cannot deadlock here"},
-                 {.variant = "fixed", .make = lockedges::bench_factory<Bench<cancel_fixed, finish_fixed>>()}}}};
 
 }  // namespace

@@ -1,21 +1,56 @@
 // coarse-lock — one lock for two unrelated maps: readers of one wait for
 // the writers of the other.
 //
-// Pitfall:   a single SharedMutex guards `sessions` (expiry times, refreshed
-//            in batches all the time) and `config` (never written after
-//            setup). The code is correctly locked, but every config read must
-//            wait whenever a refresh holds the exclusive lock, although
-//            refreshes never touch config.
-// Race pair: none, and so no RACE tags: this is contention, not a data race.
-//            ThreadSanitizer and AddressSanitizer stay clean; the cost shows
-//            only in lock waits and throughput.
-// Go origin: seed §2.4 — one RWMutex around userMap and orderMap.
-// Guideline: CP.50 (define a mutex together with the data it guards: one
-//            lock per map), CP.43 (minimise time in a critical section: do
-//            not sit in one that guards data you do not touch); lock striping
-//            for a map that is itself hot.
-// Symptom:   config reads that waited — counted per config reader thread with
-//            lockedges::this_thread_lock_waits() around each read.
+// Pitfall:      One std::shared_mutex guards two maps that have nothing to do
+//               with each other: sessions, whose expiry times a writer
+//               refreshes in batches all the time, and config, never written
+//               after start-up. Every access is correctly locked, so nothing
+//               races, but a config read takes the sessions writer's lock and
+//               must wait whenever a refresh holds it exclusively. The lock
+//               follows the struct, not the data.
+// Race pair:    none, and so no RACE tags: this is contention, not a data race.
+//               ThreadSanitizer and AddressSanitizer stay clean; the cost shows
+//               only in lock waits and throughput.
+// Symptom:      config reads that waited — counted per config reader thread
+//               with lockedges::this_thread_lock_waits() around each read.
+// Interleaving: 1. sessions writer takes the exclusive lock store.mu_ to
+//                  refresh a batch of sessions
+//               2. config reader asks for the shared lock on store.mu_ to read
+//                  motd
+//               3. it blocks: an exclusive owner shuts out every reader,
+//                  whichever map each one touches
+//               4. sessions writer finishes the batch and releases store.mu_
+//               5. config reader wakes up and reads the right value, having
+//                  paid a sleep and a wake-up for a lock its data never needed
+//               6. with refreshes back to back this happens on most config
+//                  reads: every answer is right, and throughput collapses
+// Fix:          Give each map its own lock, declared next to it, and take only
+//               the lock of the map you touch. Config then has readers only, so
+//               its lock never blocks. When one map is itself hot, split it
+//               into shards, each with its own lock, chosen by hashing the key:
+//               a lookup then waits only for writers to the same shard.
+// Guideline:    CP.50: define a mutex together with the data it guards (one
+//               lock per map); CP.43: minimise time in a critical section, and
+//               never hold a lock for data you do not touch. Lock striping for
+//               a map that is itself hot.
+// Go origin:    The study's §2.4 puts userMap and orderMap under one
+//               sync.RWMutex and shows that work on one map is serialised
+//               against work on the other although their keys never meet; its
+//               remedy is one RWMutex per map, or locks sharded by key.
+// Not in C++:   The cost carries over unchanged: std::shared_mutex, like
+//               RWMutex, makes a reader wait for any exclusive owner, whatever
+//               it protects. Two of the study's claims do not hold in either
+//               language. It calls this an implicit race; it is no race at all,
+//               since the lock orders every access and ThreadSanitizer stays
+//               silent. It is contention: right answers, paid for in waiting.
+//               And its example has two read-locked getters blocking each
+//               other; readers never exclude readers, only a writer makes them
+//               wait. One real difference: Go's RWMutex holds new readers back
+//               while a writer waits, so a config read can also queue behind a
+//               refresh still waiting for sessions readers; libstdc++'s
+//               std::shared_mutex on glibc prefers readers, so a config read
+//               waits only while a refresh holds the lock, and with several
+//               readers overlapping it is the writer that starves.
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -27,14 +62,14 @@
 
 #include <fmt/format.h>
 
-#include "case_api/bench.hpp"
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
 #include "case_api/shared_mutex.hpp"
-#include "case_api/store_mix.hpp"
 
 namespace {
 
+using lockedges::await;
+using lockedges::post;
 using lockedges::Run;
 
 // Session ids run over [0, kLiveSessions); the sessions map holds id -> the
@@ -69,11 +104,11 @@ struct CoarseStore {
   Sessions sessions;  // guarded by mu_
   Config config;      // guarded by mu_ (never written after setup)
 
-  void refresh(Run& run, std::span<const Refresh> batch) {
+  void refresh(std::span<const Refresh> batch) {
     std::unique_lock lock(mu_);  // locks config too, though a refresh never touches it
     for (const Refresh& r : batch) sessions.insert_or_assign(r.id, r.expires_at);
-    run.post(kWriterHoldsLock, "refreshes session {}, still holding the lock", batch[0].id);
-    run.await(kConfigRead);
+    post(kWriterHoldsLock, "refreshes session {}, still holding the lock", batch[0].id);
+    await(kConfigRead);
   }
 
   std::string config_value(const std::string& key) {
@@ -92,11 +127,11 @@ struct SplitStore {
   lockedges::SharedMutex config_mu_{"config.mu_"};
   Config config;  // guarded by config_mu_ (never written after setup)
 
-  void refresh(Run& run, std::span<const Refresh> batch) {
+  void refresh(std::span<const Refresh> batch) {
     std::unique_lock lock(sessions_mu_);  // FIX(symptom): the sessions lock guards sessions only
     for (const Refresh& r : batch) sessions.insert_or_assign(r.id, r.expires_at);
-    run.post(kWriterHoldsLock, "refreshes session {}, still holding the lock", batch[0].id);
-    run.await(kConfigRead);
+    post(kWriterHoldsLock, "refreshes session {}, still holding the lock", batch[0].id);
+    await(kConfigRead);
   }
 
   std::string config_value(const std::string& key) {
@@ -129,13 +164,13 @@ struct StripedStore {
 
   SessionShard& shard(std::uint64_t id) { return shards[std::hash<std::uint64_t>{}(id) % kShards]; }
 
-  void refresh(Run& run, std::span<const Refresh> batch) {
+  void refresh(std::span<const Refresh> batch) {
     for (const Refresh& r : batch) {
       SessionShard& s = shard(r.id);
       std::unique_lock lock(s.mu_);  // this update's shard only
       s.map.insert_or_assign(r.id, r.expires_at);
-      run.post(kWriterHoldsLock, "refreshes session {}, still holding its shard's lock", r.id);
-      run.await(kConfigRead);
+      post(kWriterHoldsLock, "refreshes session {}, still holding its shard's lock", r.id);
+      await(kConfigRead);
     }
   }
 
@@ -163,13 +198,13 @@ void forced(Run& run) {
   store.config = kConfig;
   const Refresh one[] = {{42, 900}};
   long waited = 0;
-  run.threads({{"sessions writer", [&] { store.refresh(run, one); }},
+  run.threads({{"sessions writer", [&] { store.refresh(one); }},
                {"config reader", [&] {
-                  run.await(kWriterHoldsLock);
+                  await(kWriterHoldsLock);
                   std::string value;
                   waited += read_config_waited(store, "motd", value);
-                  run.post(kConfigRead, "reads motd = \"{}\", {}", value,
-                           waited > 0 ? "having waited for the writer" : "without waiting");
+                  post(kConfigRead, "reads motd = \"{}\", {}", value,
+                       waited > 0 ? "having waited for the writer" : "without waiting");
                 }}});
   run.symptom("config reads that waited", waited);
 }
@@ -207,7 +242,7 @@ void stress(Run& run) {
                     const auto expires_at = static_cast<std::int64_t>(i + 900);
                     for (std::size_t k = 0; k < kBatch; ++k)  // built outside any lock
                       batch[k] = {(i * kBatch + k) % kLiveSessions, expires_at};
-                    store.refresh(run, batch);
+                    store.refresh(batch);
                   }
                 }},
                {"config reader", [&] {
@@ -226,52 +261,6 @@ const lockedges::Registration kRegistration{{
     .seed = "2.4",
     .source = __FILE__,
     .symptom = "config reads that waited",
-    .lesson =
-        {
-            .pitfall =
-                "One std::shared_mutex guards two maps that have nothing to do with each other: "
-                "sessions, whose expiry times a writer refreshes in batches all the time, and "
-                "config, never written after start-up. Every access is correctly locked, so "
-                "nothing races, but a config read takes the sessions writer's lock and must wait "
-                "whenever a refresh holds it exclusively. The lock follows the struct, not the "
-                "data.",
-            .interleaving =
-                {
-                    "sessions writer takes the exclusive lock store.mu_ to refresh a batch of "
-                    "sessions",
-                    "config reader asks for the shared lock on store.mu_ to read motd",
-                    "it blocks: an exclusive owner shuts out every reader, whichever map each "
-                    "one touches",
-                    "sessions writer finishes the batch and releases store.mu_",
-                    "config reader wakes up and reads the right value, having paid a sleep and a "
-                    "wake-up for a lock its data never needed",
-                    "with refreshes back to back this happens on most config reads: every answer "
-                    "is right, and throughput collapses",
-                },
-            .fix = "Give each map its own lock, declared next to it, and take only the lock of the "
-                   "map you touch. Config then has readers only, so its lock never blocks. When "
-                   "one map is itself hot, split it into shards, each with its own lock, chosen "
-                   "by hashing the key: a lookup then waits only for writers to the same shard.",
-            .guideline = "CP.50: define a mutex together with the data it guards (one lock per "
-                         "map); CP.43: minimise time in a critical section, and never hold a lock "
-                         "for data you do not touch. Lock striping for a map that is itself hot.",
-            .go_origin =
-                "The study's §2.4 puts userMap and orderMap under one sync.RWMutex and shows that "
-                "work on one map is serialised against work on the other although their keys "
-                "never meet; its remedy is one RWMutex per map, or locks sharded by key.",
-            .cpp_differs =
-                "The cost carries over unchanged: std::shared_mutex, like RWMutex, makes a reader "
-                "wait for any exclusive owner, whatever it protects. Two of the study's claims do "
-                "not hold in either language. It calls this an implicit race; it is no race at "
-                "all, since the lock orders every access and ThreadSanitizer stays silent. It is "
-                "contention: right answers, paid for in waiting. And its example has two "
-                "read-locked getters blocking each other; readers never exclude readers, only a "
-                "writer makes them wait. One real difference: Go's RWMutex holds new readers back "
-                "while a writer waits, so a config read can also queue behind a refresh still "
-                "waiting for sessions readers; libstdc++'s std::shared_mutex on glibc prefers "
-                "readers, so a config read waits only while a refresh holds the lock, and with "
-                "several readers overlapping it is the writer that starves.",
-        },
     .variants =
         {
             {.name = "broken",
@@ -292,103 +281,5 @@ const lockedges::Registration kRegistration{{
              .stress = stress<StripedStore>},
         },
 }};
-
-// ===========================================================================
-// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
-// ===========================================================================
-
-// `fixes` group — the stress workload's two roles, taken by every thread in
-// turn. Operation i of a thread is a refresh batch (kBatch expiry updates
-// under the exclusive lock, consecutive ids from a per-thread hash, over
-// kLiveSessions) when i % (kReadsPerRefresh + 1) == 0, and otherwise one
-// config read (the keys in turn). One thread contends with nobody; from two
-// threads on, a config read in the broken store waits whenever another
-// thread is inside a batch, which is most of the time, while in the fixed
-// stores it never does. Striping adds nothing here: config reads never touch
-// sessions, and a batch locks one shard per update instead of one lock for
-// all of it.
-constexpr std::uint64_t kReadsPerRefresh = 8;
-
-template <typename Store>
-class Bench final : public lockedges::BenchFixture {
- public:
-  explicit Bench(int /*threads*/) { store_.config = kConfig; }
-
-  std::uint64_t op(int thread, std::uint64_t i) override {
-    if (i % (kReadsPerRefresh + 1) != 0) return store_.config_value(kConfigKeys[i % 4]).size();
-    Refresh batch[kBatch];
-    const std::uint64_t first = lockedges::bench_hash(thread, i);
-    for (std::size_t k = 0; k < kBatch; ++k)
-      batch[k] = {(first + k) % kLiveSessions, static_cast<std::int64_t>(i + 900)};
-    store_.refresh(run_, batch);
-    return batch[0].id;
-  }
-
- private:
-  Store store_;
-};
-
-const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
-    .scenario = "coarse-lock",
-    .op = "a refresh batch of 32 session updates, or a config read: 8 reads per batch, every thread does both",
-    .variants = {{.variant = "broken", .make = lockedges::bench_factory<Bench<CoarseStore>>()},
-                 {.variant = "fixed", .make = lockedges::bench_factory<Bench<SplitStore>>()},
-                 {.variant = "fixed-striped", .make = lockedges::bench_factory<Bench<StripedStore>>()}}}};
-
-// `stores` group — the three stores under lib/case_api/store_mix.hpp's read/write
-// mix, next to two concurrent-map libraries (bench/coarse_lock_libraries.cpp).
-// The variants never read a session, so the lookup is written here, taking
-// the lock each store's own code takes for sessions.
-std::int64_t find_session(const Sessions& sessions, std::uint64_t id) {
-  const auto it = sessions.find(id);
-  return it == sessions.end() ? -1 : it->second;
-}
-std::int64_t session_expiry(CoarseStore& s, std::uint64_t id) {
-  std::shared_lock lock(s.mu_);
-  return find_session(s.sessions, id);
-}
-std::int64_t session_expiry(SplitStore& s, std::uint64_t id) {
-  std::shared_lock lock(s.sessions_mu_);
-  return find_session(s.sessions, id);
-}
-std::int64_t session_expiry(StripedStore& s, std::uint64_t id) {
-  SessionShard& shard = s.shard(id);
-  std::shared_lock lock(shard.mu_);
-  return find_session(shard.map, id);
-}
-
-// A store as StoreMix drives it: settings are config, entries are sessions,
-// and a write is a refresh batch of one.
-template <typename Store>
-struct MixStore {
-  explicit MixStore(Run& r) : run(r) {}
-  void put_setting(const std::string& key, const std::string& value) { store.config.insert_or_assign(key, value); }
-  std::size_t read_setting(const std::string& key) { return store.config_value(key).size(); }
-  std::int64_t read_entry(std::uint64_t id) { return session_expiry(store, id); }
-  void write_entry(std::uint64_t id, std::int64_t expires_at) {
-    const Refresh one[] = {{id, expires_at}};
-    store.refresh(run, one);
-  }
-
-  Run& run;
-  Store store;
-};
-
-const lockedges::BenchRegistration kStores{std::vector<lockedges::StoreBench>{
-    {.scenario = "coarse-lock",
-     .name = "broken",
-     .role = "broken",
-     .summary = "one SharedMutex for sessions and config",
-     .make = lockedges::store_mix_factory<MixStore<CoarseStore>>()},
-    {.scenario = "coarse-lock",
-     .name = "fixed",
-     .role = "fixed",
-     .summary = "one SharedMutex per map",
-     .make = lockedges::store_mix_factory<MixStore<SplitStore>>()},
-    {.scenario = "coarse-lock",
-     .name = "fixed-striped",
-     .role = "fixed",
-     .summary = "config's own SharedMutex; sessions in 8 shards, a SharedMutex each",
-     .make = lockedges::store_mix_factory<MixStore<StripedStore>>()}}};
 
 }  // namespace

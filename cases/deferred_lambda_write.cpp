@@ -1,21 +1,43 @@
 // deferred-lambda-write — a deferred write runs after its lock is gone.
 //
-// Pitfall:   a scope-exit action declared *before* a std::shared_lock runs
-//            *after* that lock's destructor (objects die in reverse order), so
-//            the write it defers touches the map with no lock at all.
-// Race pair: RACE(A) counters.map["visits"] written by the deferred action, no
-//            lock held  vs  read by a reader holding the shared lock.
-// Go origin: seed §1.1 and §4.1 — a `defer` registered inside an RLock'd
-//            region writes the map after RUnlock.
-// Guideline: CP.20 (RAII, never plain lock/unlock — and know when each guard's
-//            destructor runs), CP.2 (avoid data races).
-// Symptom:   lost updates: two bumps read the same value and both write +1.
+// Pitfall:      A scope-exit action (C++'s stand-in for Go's defer) is declared
+//               before the std::shared_lock. Locals are destroyed in reverse
+//               order, so the lock is released first and the deferred write
+//               then runs with no lock held. The function also took a shared
+//               lock for code that writes.
+// Race pair:    RACE(A) counters.map["visits"] written by the deferred action,
+//               no lock held  vs  read by a reader holding the shared lock.
+// Symptom:      lost updates: two bumps read the same value and both write +1.
+// Interleaving: 1. writer takes the shared lock and reads visits = 0
+//               2. writer's scope ends: the shared_lock destructor releases the
+//                  lock first
+//               3. reader takes the shared lock and reads visits
+//               4. writer's deferred action writes visits = 1 with no lock,
+//                  while the reader still holds its shared lock: a data race
+//               5. with two writers both read 0 and both write 1: one update is
+//                  lost
+// Fix:          Take the exclusive lock in code that writes, and declare the
+//               deferred action after the guard, so it runs while the lock is
+//               still held (guards and actions die in reverse order of
+//               declaration).
+// Guideline:    CP.20: use RAII, never plain lock()/unlock() - and mind the
+//               order in which guards are destroyed; CP.2: avoid data races.
+// Go origin:    The study's §1.1 and §4.1 register a deferred closure inside an
+//               RLock'd region; it runs at function return, after RUnlock, and
+//               writes the map unguarded.
+// Not in C++:   C++ has no defer: destructors run at the closing brace in
+//               reverse declaration order, so the bug needs an explicit scope
+//               guard declared too early. The study's loop-variable capture
+//               does not carry over as a shared variable: each C++ loop
+//               iteration's variable is a new object, so a by-reference capture
+//               that outlives the iteration dangles (AddressSanitizer's
+//               stack-use-after-scope) rather than seeing the last value as Go
+//               before 1.22 did.
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
-#include "case_api/bench.hpp"
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
 #include "case_api/scope_exit.hpp"
@@ -23,6 +45,8 @@
 
 namespace {
 
+using lockedges::await;
+using lockedges::post;
 using lockedges::Run;
 using lockedges::ScopeExit;
 
@@ -41,25 +65,25 @@ enum Step {
   kWriterWrote,         // writer: the deferred action has written visits
 };
 
-long read_visits(Run& run, Counters& c) {
-  run.await(kDeferredStarts);
+long read_visits(Counters& c) {
+  await(kDeferredStarts);
   std::shared_lock lock(c.mu_);
   const long seen = c.map.at(kKey);  // RACE(A): read under the shared lock
-  run.post(kReaderHasRead, "reads visits = {} under the shared lock", seen);
-  run.await(kWriterWrote);
+  post(kReaderHasRead, "reads visits = {} under the shared lock", seen);
+  await(kWriterWrote);
   return seen;
 }
 
 // ---------------------------------------------------------------------------
 // Broken: the deferred write is declared before the lock, so it runs after it.
 // ---------------------------------------------------------------------------
-void bump_broken(Run& run, Counters& c) {
+void bump_broken(Counters& c) {
   long seen = 0;
   ScopeExit write_back([&] {  // declared first, destroyed last: after the unlock
-    run.post(kDeferredStarts, "scope ends: shared lock already released, deferred write begins");
-    run.await(kReaderHasRead);
+    post(kDeferredStarts, "scope ends: shared lock already released, deferred write begins");
+    await(kReaderHasRead);
     c.map[kKey] = seen + 1;  // RACE(A): deferred write, no lock held
-    run.post(kWriterWrote, "deferred action writes visits = {}", seen + 1);
+    post(kWriterWrote, "deferred action writes visits = {}", seen + 1);
   });
   std::shared_lock lock(c.mu_);  // a *shared* lock for code that writes: wrong twice
   seen = c.map.at(kKey);
@@ -69,30 +93,30 @@ void bump_broken(Run& run, Counters& c) {
 // Fixed: the writer takes the exclusive lock, and the deferred action is
 // declared after it, so it runs while the lock is still held.
 // ---------------------------------------------------------------------------
-void bump_fixed(Run& run, Counters& c) {
+void bump_fixed(Counters& c) {
   std::unique_lock lock(c.mu_);  // FIX(A): exclusive, for code that writes
   const long seen = c.map.at(kKey);
   ScopeExit write_back([&] {  // FIX(A): declared after the lock, so it runs before the unlock
-    run.post(kDeferredStarts, "scope ends: deferred write begins, exclusive lock still held");
-    run.await(kReaderHasRead);
+    post(kDeferredStarts, "scope ends: deferred write begins, exclusive lock still held");
+    await(kReaderHasRead);
     c.map[kKey] = seen + 1;
-    run.post(kWriterWrote, "deferred action writes visits = {}", seen + 1);
+    post(kWriterWrote, "deferred action writes visits = {}", seen + 1);
   });
 }
 
 // ---------------------------------------------------------------------------
 // Driving either variant
 // ---------------------------------------------------------------------------
-template <void (*Bump)(Run&, Counters&)>
+template <void (*Bump)(Counters&)>
 void forced(Run& run) {
   Counters c;
   c.map[kKey] = 0;
-  run.threads({{"writer", [&] { Bump(run, c); }}, {"reader", [&] { read_visits(run, c); }}});
+  run.threads({{"writer", [&] { Bump(c); }}, {"reader", [&] { read_visits(c); }}});
 }
 
 // Two writers bump the same counter while a reader reads it; every bump
 // that does not show in the final value is a lost update.
-template <void (*Bump)(Run&, Counters&)>
+template <void (*Bump)(Counters&)>
 void stress(Run& run) {
   Counters c;
   c.map[kKey] = 0;
@@ -100,14 +124,14 @@ void stress(Run& run) {
   long reads = 0;
   auto bumper = [&](long& count) {
     for (std::uint64_t i = 0; run.keep_going(i); ++i) {
-      Bump(run, c);
+      Bump(c);
       ++count;
     }
   };
   run.threads({{"writer 1", [&] { bumper(bumps[0]); }},
                {"writer 2", [&] { bumper(bumps[1]); }},
                {"reader", [&] {
-                  for (std::uint64_t i = 0; run.keep_going(i); ++i, ++reads) read_visits(run, c);
+                  for (std::uint64_t i = 0; run.keep_going(i); ++i, ++reads) read_visits(c);
                 }}});
   const long expected = bumps[0] + bumps[1];
   run.ops(static_cast<std::uint64_t>(expected + reads));
@@ -121,38 +145,6 @@ const lockedges::Registration kRegistration{{
     .seed = "1.1, 4.1",
     .source = __FILE__,
     .symptom = "lost updates",
-    .lesson =
-        {
-            .pitfall =
-                "A scope-exit action (C++'s stand-in for Go's defer) is declared before the "
-                "std::shared_lock. Locals are destroyed in reverse order, so the lock is "
-                "released first and the deferred write then runs with no lock held. The "
-                "function also took a shared lock for code that writes.",
-            .interleaving =
-                {
-                    "writer takes the shared lock and reads visits = 0",
-                    "writer's scope ends: the shared_lock destructor releases the lock first",
-                    "reader takes the shared lock and reads visits",
-                    "writer's deferred action writes visits = 1 with no lock, while the reader "
-                    "still holds its shared lock: a data race",
-                    "with two writers both read 0 and both write 1: one update is lost",
-                },
-            .fix = "Take the exclusive lock in code that writes, and declare the deferred action "
-                   "after the guard, so it runs while the lock is still held (guards and "
-                   "actions die in reverse order of declaration).",
-            .guideline = "CP.20: use RAII, never plain lock()/unlock() - and mind the order in "
-                         "which guards are destroyed; CP.2: avoid data races.",
-            .go_origin =
-                "The study's §1.1 and §4.1 register a deferred closure inside an RLock'd region; "
-                "it runs at function return, after RUnlock, and writes the map unguarded.",
-            .cpp_differs =
-                "C++ has no defer: destructors run at the closing brace in reverse declaration "
-                "order, so the bug needs an explicit scope guard declared too early. The study's "
-                "loop-variable capture does not carry over as a shared variable: each C++ loop "
-                "iteration's variable is a new object, so a by-reference capture that outlives "
-                "the iteration dangles (AddressSanitizer's stack-use-after-scope) rather than "
-                "seeing the last value as Go before 1.22 did.",
-        },
     .variants =
         {
             {.name = "broken",
@@ -167,38 +159,5 @@ const lockedges::Registration kRegistration{{
              .stress = stress<bump_fixed>},
         },
 }};
-
-// ===========================================================================
-// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
-// ===========================================================================
-
-// `fixes` group — the stress workload's mix, on every thread: operations
-// i % 3 == 0 and 1 bump the one counter, visits; i % 3 == 2 reads it (two
-// bumps per read, as the stress run's two writers and one reader). Every
-// thread works on the same key, so from two threads on every operation
-// contends for counters.mu_.
-template <void (*Bump)(Run&, Counters&)>
-class Bench final : public lockedges::BenchFixture {
- public:
-  explicit Bench(int /*threads*/) { c_.map[kKey] = 0; }
-
-  std::uint64_t op(int /*thread*/, std::uint64_t i) override {
-    if (i % 3 == 2) return static_cast<std::uint64_t>(read_visits(run_, c_));
-    Bump(run_, c_);
-    return i;
-  }
-
- private:
-  Counters c_;
-};
-
-const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
-    .scenario = "deferred-lambda-write",
-    .op = "a bump of the one counter, or a read of it: two bumps per read, every thread on the same key",
-    .variants = {{.variant = "broken",
-                  .make = lockedges::bench_factory<Bench<bump_broken>>(),
-                  .note = "its unlocked deferred write races only on the value of a key that is always there (no "
-                          "insert, no rehash): counts go wrong, memory does not, so it runs at every thread count"},
-                 {.variant = "fixed", .make = lockedges::bench_factory<Bench<bump_fixed>>()}}}};
 
 }  // namespace

@@ -1,30 +1,56 @@
 // iteration-during-grow — an insert disguised as a lookup rehashes the map
 // under a reader's feet.
 //
-// Pitfall:   `map[key]` looks like a read, so it is called under a shared
-//            lock; for a missing key it inserts, and an insert at the load
-//            limit rehashes: it relinks every node while another thread,
-//            also holding the shared lock, is walking those links.
-// Race pair: RACE(A) the node links and element count written by the rehash in
-//            operator[]  vs  read by the iteration (begin, ++it, size).
-// Go origin: seed §2.2, §2.3, §2.5 — a read lock does not stop a map from
-//            growing when something inserts under it.
-// Guideline: CP.2 (avoid data races); a shared lock admits only operations
-//            that are const on the container.
-// Symptom:   elements skipped or repeated by a walk, and walks that never end.
+// Pitfall:      unordered_map::operator[] reads like a lookup, so it ends up on
+//               the read path under a std::shared_lock. For a missing key it
+//               inserts, and an insert that crosses the load factor rehashes:
+//               every node is relinked into a new bucket array while other
+//               readers, holding the same shared lock, walk the old links.
+// Race pair:    RACE(A) the node links and element count written by the rehash
+//               in operator[]  vs  read by the iteration (begin, ++it, size).
+// Symptom:      elements skipped or repeated by a walk, and walks that never
+//               end.
+// Interleaving: 1. the map sits at its load limit: one more element forces a
+//                  rehash
+//               2. reader takes the shared lock and walks half of the elements
+//               3. lookup takes the shared lock too (readers do not exclude
+//                  each other) and calls operator[] on a missing key
+//               4. operator[] inserts; the insert rehashes, relinking every
+//                  node: a data race with the reader's reads of the same links
+//               5. reader follows the relinked list: some elements are skipped,
+//                  some seen twice
+// Fix:          On the read path use find() (or at(), or contains()), which
+//               never inserts; do inserts through a function that takes the
+//               exclusive lock. When readers must iterate while writers insert,
+//               give them copy-on-write snapshots.
+// Guideline:    CP.2: avoid data races. Under a shared lock call only const
+//               member functions: a const reference to the map turns this bug
+//               into a compile error.
+// Go origin:    The study's §2.2, §2.3 and §2.5 argue that a map can grow while
+//               readers hold the read lock, and that a read-mostly workload
+//               hides it.
+// Not in C++:   In Go a plain read (m[k]) never inserts, so growth under RLock
+//               needs a write someone put on the read path by mistake; the
+//               study's claims of growth caused by reads, GC or memory
+//               reordering do not hold. In C++ the mistake is easy to make:
+//               operator[] is the insert that looks like a read. Nothing in C++
+//               panics the way Go's runtime does on concurrent map access; the
+//               walk silently skips or repeats elements.
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "case_api/bench.hpp"
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
 #include "case_api/shared_mutex.hpp"
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 
 // Stress keys grow from 0 up to this bound, then the map starts again.
@@ -49,7 +75,7 @@ struct Walk {
   bool runaway = false;  // the links led around and around: cut off
 };
 
-Walk walk(Run& run, Index& idx, std::vector<unsigned char>& seen) {
+Walk walk(Index& idx, std::vector<unsigned char>& seen) {
   std::shared_lock lock(idx.mu_);
   const std::size_t before = idx.map.size();  // RACE(A): reads the element count
   seen.assign(seen.size(), 0);
@@ -57,8 +83,8 @@ Walk walk(Run& run, Index& idx, std::vector<unsigned char>& seen) {
   std::size_t steps = 0;
   for (auto it = idx.map.begin(); it != idx.map.end(); ++it) {  // RACE(A): follows node links
     if (++steps == before / 2) {
-      run.post(kReaderMidway, "walks half of the {} elements under the shared lock", before);
-      run.await(kLookupDone);
+      post(kReaderMidway, "walks half of the {} elements under the shared lock", before);
+      await(kLookupDone);
     }
     if (steps > 2 * before + 2) {
       w.runaway = true;
@@ -68,7 +94,7 @@ Walk walk(Run& run, Index& idx, std::vector<unsigned char>& seen) {
     if (key >= 0 && static_cast<std::size_t>(key) < before && seen[key]++ != 0) ++w.repeated;
   }
   for (std::size_t k = 0; k < before; ++k) w.skipped += seen[k] == 0;
-  run.note("walk ends after {} steps: {} skipped, {} repeated", steps, w.skipped, w.repeated);
+  note("walk ends after {} steps: {} skipped, {} repeated", steps, w.skipped, w.repeated);
   return w;
 }
 
@@ -80,12 +106,12 @@ int lookup_broken(Index& idx, int key) {
   return idx.map[key];  // RACE(A): operator[] inserts the missing key and rehashes
 }
 
-void touch_broken(Run& run, Index& idx, int key) {
-  run.await(kReaderMidway);
+void touch_broken(Index& idx, int key) {
+  await(kReaderMidway);
   const std::size_t buckets = idx.map.bucket_count();
   lookup_broken(idx, key);
-  run.post(kLookupDone, "looks up missing key {} with operator[]: inserts it, buckets {} -> {}",
-           key, buckets, idx.map.bucket_count());
+  post(kLookupDone, "looks up missing key {} with operator[]: inserts it, buckets {} -> {}",
+       key, buckets, idx.map.bucket_count());
 }
 
 // ---------------------------------------------------------------------------
@@ -102,12 +128,12 @@ void insert_fixed(Index& idx, int key) {
   idx.map.try_emplace(key, 0);
 }
 
-void touch_fixed(Run& run, Index& idx, int key) {
-  run.await(kReaderMidway);
+void touch_fixed(Index& idx, int key) {
+  await(kReaderMidway);
   lookup_fixed(idx, key);
-  run.post(kLookupDone, "looks up missing key {} with find(): no insert", key);
+  post(kLookupDone, "looks up missing key {} with find(): no insert", key);
   insert_fixed(idx, key);
-  run.note("inserts key {} under the exclusive lock", key);
+  note("inserts key {} under the exclusive lock", key);
 }
 
 // ---------------------------------------------------------------------------
@@ -124,28 +150,27 @@ int fill_to_rehash_edge(Index& idx) {
   return next;
 }
 
-template <void (*Touch)(Run&, Index&, int)>
+template <void (*Touch)(Index&, int)>
 void forced(Run& run) {
   Index idx;
   const int missing = fill_to_rehash_edge(idx);
-  run.note("{} elements in {} buckets: the next insert rehashes", idx.map.size(),
-           idx.map.bucket_count());
+  note("{} elements in {} buckets: the next insert rehashes", idx.map.size(), idx.map.bucket_count());
   std::vector<unsigned char> seen(static_cast<std::size_t>(missing) + 1);
-  run.threads({{"reader", [&] { walk(run, idx, seen); }},
-               {"lookup", [&] { Touch(run, idx, missing); }}});
+  run.threads({{"reader", [&] { walk(idx, seen); }},
+               {"lookup", [&] { Touch(idx, missing); }}});
 }
 
 // One thread walks the map again and again; another looks up the next
 // missing key, so the map keeps growing through rehashes, and starts over
 // from an empty map at kKeyBound.
-template <void (*Touch)(Run&, Index&, int)>
+template <void (*Touch)(Index&, int)>
 void stress(Run& run) {
   Index idx;
   long skipped = 0, repeated = 0, runaway = 0, walks = 0, lookups = 0;
   run.threads({{"reader", [&] {
                   std::vector<unsigned char> seen(kKeyBound + 1);
                   for (std::uint64_t i = 0; run.keep_going(i); ++i, ++walks) {
-                    const Walk w = walk(run, idx, seen);
+                    const Walk w = walk(idx, seen);
                     skipped += w.skipped;
                     repeated += w.repeated;
                     runaway += w.runaway;
@@ -159,7 +184,7 @@ void stress(Run& run) {
                       idx.map = {};
                       key = 0;
                     }
-                    Touch(run, idx, key++);
+                    Touch(idx, key++);
                   }
                 }}});
   run.ops(static_cast<std::uint64_t>(walks + lookups));
@@ -175,40 +200,6 @@ const lockedges::Registration kRegistration{{
     .seed = "2.2, 2.3, 2.5",
     .source = __FILE__,
     .symptom = "skipped elements",
-    .lesson =
-        {
-            .pitfall =
-                "unordered_map::operator[] reads like a lookup, so it ends up on the read path "
-                "under a std::shared_lock. For a missing key it inserts, and an insert that "
-                "crosses the load factor rehashes: every node is relinked into a new bucket "
-                "array while other readers, holding the same shared lock, walk the old links.",
-            .interleaving =
-                {
-                    "the map sits at its load limit: one more element forces a rehash",
-                    "reader takes the shared lock and walks half of the elements",
-                    "lookup takes the shared lock too (readers do not exclude each other) and "
-                    "calls operator[] on a missing key",
-                    "operator[] inserts; the insert rehashes, relinking every node: a data race "
-                    "with the reader's reads of the same links",
-                    "reader follows the relinked list: some elements are skipped, some seen twice",
-                },
-            .fix = "On the read path use find() (or at(), or contains()), which never inserts; "
-                   "do inserts through a function that takes the exclusive lock. When readers "
-                   "must iterate while writers insert, give them copy-on-write snapshots.",
-            .guideline = "CP.2: avoid data races. Under a shared lock call only const member "
-                         "functions: a const reference to the map turns this bug into a compile "
-                         "error.",
-            .go_origin =
-                "The study's §2.2, §2.3 and §2.5 argue that a map can grow while readers hold "
-                "the read lock, and that a read-mostly workload hides it.",
-            .cpp_differs =
-                "In Go a plain read (m[k]) never inserts, so growth under RLock needs a write "
-                "someone put on the read path by mistake; the study's claims of growth caused by "
-                "reads, GC or memory reordering do not hold. In C++ the mistake is easy to make: "
-                "operator[] is the insert that looks like a read. Nothing in C++ panics the way "
-                "Go's runtime does on concurrent map access; the walk silently skips or repeats "
-                "elements.",
-        },
     .variants =
         {
             {.name = "broken",
@@ -223,51 +214,5 @@ const lockedges::Registration kRegistration{{
              .stress = stress<touch_fixed>},
         },
 }};
-
-// ===========================================================================
-// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
-// ===========================================================================
-
-// `fixes` group — the lookup thread's operation, on every thread, against a
-// map that holds every key in [0, kKeyBound) before the timed loop:
-// operation i looks up key h % kKeyBound (h = bench_hash(thread, i)) through
-// the variant's touch (broken: operator[] under the shared lock; fixed:
-// find() under the shared lock, then its insert under the exclusive lock,
-// which finds the key there). Every kWalkEvery-th operation walks the whole
-// map under the shared lock instead, as the reader thread does. Keys uniform
-// and independent per thread.
-constexpr std::uint64_t kWalkEvery = 1024;
-
-template <void (*Touch)(Run&, Index&, int)>
-class Bench final : public lockedges::BenchFixture {
- public:
-  explicit Bench(int threads)
-      : seen_(static_cast<std::size_t>(threads), std::vector<unsigned char>(kKeyBound + 1)) {
-    for (int key = 0; key < kKeyBound; ++key) idx_.map.emplace(key, key);
-  }
-
-  std::uint64_t op(int thread, std::uint64_t i) override {
-    if (i % kWalkEvery == kWalkEvery - 1)
-      return static_cast<std::uint64_t>(walk(run_, idx_, seen_[static_cast<std::size_t>(thread)]).skipped);
-    const int key = static_cast<int>(lockedges::bench_hash(thread, i) % kKeyBound);
-    Touch(run_, idx_, key);
-    return static_cast<std::uint64_t>(key);
-  }
-
- private:
-  Index idx_;
-  std::vector<std::vector<unsigned char>> seen_;  // each thread's own, for walk()
-};
-
-const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
-    .scenario = "iteration-during-grow",
-    .op = "look up a key the map holds (uniform over 4096), or, one op in 1024, walk the whole map; every thread "
-          "does both",
-    .variants = {{.variant = "broken",
-                  .make = lockedges::bench_factory<Bench<touch_broken>>(),
-                  .note = "every key it looks up is in the map, so its operator[] never inserts or rehashes: "
-                          "race-free at every thread count. This is the lookup it shares with the fix, not the "
-                          "insert that breaks it (a rehash under a concurrent walk can crash the process)"},
-                 {.variant = "fixed", .make = lockedges::bench_factory<Bench<touch_fixed>>()}}}};
 
 }  // namespace

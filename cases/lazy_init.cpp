@@ -1,27 +1,67 @@
 // lazy-init — an inner map created on first use, by two threads at once.
 //
-// Pitfall:   an outer map of inner maps creates each inner map the first time
-//            its group is used, and two home-made shortcuts go wrong.
-//            Double-checked locking on a plain pointer: the fast path reads
-//            the pointer with no lock, so nothing publishes the inner map
-//            behind it. Check-then-act: "no inner map" is checked under the
-//            shared lock and acted on later under the exclusive lock; both
-//            threads create a map, the second replaces the first, and what
-//            was inserted into the first is gone.
-// Race pair: RACE(A) a slot's inner_ pointer, read by the fast path with no
-//            lock  vs  stored under the exclusive lock; and RACE(B) the inner
-//            map behind it (its mutex, its members), used by the fast-path
-//            thread  vs  built by its creator, with nothing ordering the two.
-//            broken-check-then-act has no race: every access is locked; its
-//            evidence is the lost insert.
-// Go origin: seed §1.4 — a lazily made map used by one goroutine while
-//            another is still initialising it.
-// Guideline: CP.110 (do not write your own double-checked locking), CP.111
-//            (if you must, use the conventional atomic acquire/release
-//            pattern), CP.2 (avoid data races); check and act in one
-//            critical section.
-// Symptom:   lost inserts: members inserted into an inner map that a second
-//            creation then replaced.
+// Pitfall:      An outer map of inner maps creates each inner map the first
+//               time its group is used, and two home-made ways of doing that
+//               lazily both break. Double-checked locking on a plain Inner*:
+//               the first check reads the pointer with no lock, so a thread can
+//               find it set while nothing has published the map behind it (its
+//               mutex, its buckets) to that thread. Check-then-act: "no inner
+//               map for this group" is checked under the shared lock, the lock
+//               is dropped, and the map is created under the exclusive lock
+//               without checking again, so two threads both create one and the
+//               second replaces the first, with every access locked.
+// Race pair:    RACE(A) a slot's inner_ pointer, read by the fast path with no
+//               lock  vs  stored under the exclusive lock; and RACE(B) the
+//               inner map behind it (its mutex, its members), used by the
+//               fast-path thread  vs  built by its creator, with nothing
+//               ordering the two. broken-check-then-act has no race: every
+//               access is locked; its evidence is the lost insert.
+// Symptom:      lost inserts: members inserted into an inner map that a second
+//               creation then replaced.
+// Interleaving: 1. broken: user 1 reads inner_ = null, takes groups.mu_, builds
+//                  the inner map and stores its address with a plain store
+//               2. user 2 reads inner_ on the fast path with no lock while user
+//                  1 still holds groups.mu_: a data race on the pointer
+//               3. user 2 locks and fills the inner map through that pointer;
+//                  nothing orders user 1's construction before it, so its mutex
+//                  and members race too
+//               4. broken-check-then-act: user 1, then user 2, look up admins
+//                  under the shared lock, find no inner map, and release the
+//                  lock
+//               5. user 1 takes the exclusive lock, creates the inner map and
+//                  inserts ada
+//               6. user 2 takes the exclusive lock and, trusting its stale
+//                  check, assigns a new empty inner map and inserts bob: ada is
+//                  lost, and no detector reports anything
+// Fix:          Check and create inside one critical section: under the
+//               exclusive lock, try_emplace creates the inner map only if it is
+//               missing (fixed). If readers need a lock-free fast path, make
+//               the pointer a std::atomic<Inner*>: build the map, store the
+//               pointer with memory_order_release under the lock, load it with
+//               memory_order_acquire (fixed-atomic). std::call_once with one
+//               std::once_flag per inner map gets the same guarantee with no
+//               hand-written checks.
+// Guideline:    CP.110: do not write your own double-checked locking for
+//               initialisation (use std::call_once or a function-local static);
+//               CP.111: if you really need it, use the conventional pattern, an
+//               atomic pointer with acquire/release; CP.2: avoid data races. A
+//               check made under one lock is stale under the next: check and
+//               act in one critical section.
+// Go origin:    The study's §1.4 has one goroutine store a freshly made map
+//               into a sync.Map while another loads it and writes to it, and
+//               blames the panic "assignment to entry in nil map" on the reader
+//               seeing the map before it was initialised.
+// Not in C++:   The nil-map panic is Go-specific: writing to a nil Go map
+//               panics, while a default-constructed std::unordered_map is empty
+//               and usable, so operator[] or try_emplace creates the inner map
+//               for you. (In the study's own code a Load that runs before the
+//               Store gets nil and the type assertion panics, and one that runs
+//               after sees the finished map: sync.Map orders a Store before any
+//               Load that observes it.) What carries over is the unsynchronised
+//               publication of a pointer, undefined behaviour in C++ that on
+//               x86-64 almost never shows in stress (so ThreadSanitizer is the
+//               only witness), and the check-then-act, which no detector sees
+//               because every access is locked.
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -31,13 +71,15 @@
 #include <utility>
 #include <vector>
 
-#include "case_api/bench.hpp"
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
 #include "case_api/shared_mutex.hpp"
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 
 const std::string kGroup = "admins";
@@ -58,34 +100,29 @@ enum Step {
 // User — one of the two threads, placed in the forced schedule (no-ops in
 // stress mode).
 struct User {
-  Run& run;
   bool first;
 
   // Double-checked locking: user 2 comes in once user 1 has created the map.
   void starts_after_creation() const {
-    if (!first) run.await(kFirstCreated);
+    if (!first) await(kFirstCreated);
   }
   template <typename... Args>
   void created(fmt::format_string<Args...> what, Args&&... args) const {
-    run.post(kFirstCreated, what, std::forward<Args>(args)...);
-    run.await(kSecondInserted);
+    post(kFirstCreated, what, std::forward<Args>(args)...);
+    await(kSecondInserted);
   }
   // Check-then-act: each user checks; then user 1 acts, then user 2.
   void starts_after_first_check() const {
-    if (!first) run.await(kFirstChecked);
+    if (!first) await(kFirstChecked);
   }
   template <typename... Args>
   void checked(fmt::format_string<Args...> what, Args&&... args) const {
-    run.post(first ? kFirstChecked : kSecondChecked, what, std::forward<Args>(args)...);
-    run.await(first ? kSecondChecked : kFirstInserted);
+    post(first ? kFirstChecked : kSecondChecked, what, std::forward<Args>(args)...);
+    await(first ? kSecondChecked : kFirstInserted);
   }
   template <typename... Args>
   void inserted(fmt::format_string<Args...> what, Args&&... args) const {
-    run.post(first ? kFirstInserted : kSecondInserted, what, std::forward<Args>(args)...);
-  }
-  template <typename... Args>
-  void note(fmt::format_string<Args...> what, Args&&... args) const {
-    run.note(what, std::forward<Args>(args)...);
+    post(first ? kFirstInserted : kSecondInserted, what, std::forward<Args>(args)...);
   }
 };
 
@@ -117,10 +154,10 @@ struct PlainSlot {
 Inner& inner_broken(const User& user, LazyGroups<PlainSlot>& groups, const std::string& group) {
   PlainSlot& slot = groups.slots.at(group);
   if (Inner* inner = slot.inner_) {  // RACE(A): first check reads the pointer with no lock
-    user.note("reads inner_ on the fast path, no lock: set, so it skips the lock");
+    note("reads inner_ on the fast path, no lock: set, so it skips the lock");
     return *inner;
   }
-  user.note("reads inner_ on the fast path: null, so it takes the lock");
+  note("reads inner_ on the fast path: null, so it takes the lock");
   std::unique_lock lock(groups.mu_);
   if (slot.inner_ == nullptr) {  // second check, under the lock
     Inner* fresh = new Inner;  // RACE(B): builds the inner map under groups.mu_...
@@ -144,10 +181,10 @@ struct AtomicSlot {
 Inner& inner_atomic(const User& user, LazyGroups<AtomicSlot>& groups, const std::string& group) {
   AtomicSlot& slot = groups.slots.at(group);
   if (Inner* inner = slot.inner_.load(std::memory_order_acquire)) {  // FIX(A): an atomic load, acquire
-    user.note("loads inner_ on the fast path with acquire: set, and the map behind it is published");
+    note("loads inner_ on the fast path with acquire: set, and the map behind it is published");
     return *inner;
   }
-  user.note("loads inner_ on the fast path with acquire: null, so it takes the lock");
+  note("loads inner_ on the fast path with acquire: null, so it takes the lock");
   std::unique_lock lock(groups.mu_);
   if (slot.inner_.load(std::memory_order_relaxed) == nullptr) {  // the lock orders this load
     Inner* fresh = new Inner;
@@ -239,7 +276,7 @@ long stress_loop(Run& run, Add add, Drop drop) {
   std::atomic<long> next{0};  // relaxed: hands out ids, orders nothing
   long inserts[2] = {}, retired[2] = {};
   auto body = [&](int u) {
-    const User user{run, u == 0};
+    const User user{.first = u == 0};
     long n = 0, gone = 0;
     for (std::uint64_t i = 0; run.keep_going(i); ++i, ++n) {
       const long id = next.fetch_add(1, std::memory_order_relaxed);
@@ -283,11 +320,11 @@ template <typename Slot, Inner& (*InnerFor)(const User&, LazyGroups<Slot>&, cons
 void forced_lazy(Run& run) {
   LazyGroups<Slot> groups;
   groups.slots.try_emplace(kGroup);
-  run.threads({{"user 1", [&] { add_lazy<Slot, InnerFor>({run, true}, groups, kGroup, 1, "ada"); }},
-               {"user 2", [&] { add_lazy<Slot, InnerFor>({run, false}, groups, kGroup, 2, "bob"); }}});
+  run.threads({{"user 1", [&] { add_lazy<Slot, InnerFor>({.first = true}, groups, kGroup, 1, "ada"); }},
+               {"user 2", [&] { add_lazy<Slot, InnerFor>({.first = false}, groups, kGroup, 2, "bob"); }}});
   const long held = members_held(groups);
-  run.note("{} ends up holding {}: {} of the 2 inserts lost", kGroup,
-           names_in(inner_of(groups.slots.at(kGroup))->members), 2 - held);
+  note("{} ends up holding {}: {} of the 2 inserts lost", kGroup,
+       names_in(inner_of(groups.slots.at(kGroup))->members), 2 - held);
   run.symptom("lost inserts", 2 - held);
 }
 
@@ -313,10 +350,10 @@ void stress_lazy(Run& run) {
 template <void (*Add)(const User&, Groups&, const std::string&, long, const std::string&)>
 void forced_map(Run& run) {
   Groups groups;
-  run.threads({{"user 1", [&] { Add({run, true}, groups, kGroup, 1, "ada"); }},
-               {"user 2", [&] { Add({run, false}, groups, kGroup, 2, "bob"); }}});
+  run.threads({{"user 1", [&] { Add({.first = true}, groups, kGroup, 1, "ada"); }},
+               {"user 2", [&] { Add({.first = false}, groups, kGroup, 2, "bob"); }}});
   const long held = members_held(groups);
-  run.note("{} ends up holding {}: {} of the 2 inserts lost", kGroup, names_in(groups.map.at(kGroup)), 2 - held);
+  note("{} ends up holding {}: {} of the 2 inserts lost", kGroup, names_in(groups.map.at(kGroup)), 2 - held);
   run.symptom("lost inserts", 2 - held);
 }
 
@@ -343,57 +380,6 @@ const lockedges::Registration kRegistration{{
     .seed = "1.4",
     .source = __FILE__,
     .symptom = "lost inserts",
-    .lesson =
-        {
-            .pitfall =
-                "An outer map of inner maps creates each inner map the first time its group is "
-                "used, and two home-made ways of doing that lazily both break. Double-checked "
-                "locking on a plain Inner*: the first check reads the pointer with no lock, so a "
-                "thread can find it set while nothing has published the map behind it (its mutex, "
-                "its buckets) to that thread. Check-then-act: \"no inner map for this group\" is "
-                "checked under the shared lock, the lock is dropped, and the map is created under "
-                "the exclusive lock without checking again, so two threads both create one and "
-                "the second replaces the first, with every access locked.",
-            .interleaving =
-                {
-                    "broken: user 1 reads inner_ = null, takes groups.mu_, builds the inner map "
-                    "and stores its address with a plain store",
-                    "user 2 reads inner_ on the fast path with no lock while user 1 still holds "
-                    "groups.mu_: a data race on the pointer",
-                    "user 2 locks and fills the inner map through that pointer; nothing orders "
-                    "user 1's construction before it, so its mutex and members race too",
-                    "broken-check-then-act: user 1, then user 2, look up admins under the shared "
-                    "lock, find no inner map, and release the lock",
-                    "user 1 takes the exclusive lock, creates the inner map and inserts ada",
-                    "user 2 takes the exclusive lock and, trusting its stale check, assigns a new "
-                    "empty inner map and inserts bob: ada is lost, and no detector reports anything",
-                },
-            .fix = "Check and create inside one critical section: under the exclusive lock, "
-                   "try_emplace creates the inner map only if it is missing (fixed). If readers need "
-                   "a lock-free fast path, make the pointer a std::atomic<Inner*>: build the map, "
-                   "store the pointer with memory_order_release under the lock, load it with "
-                   "memory_order_acquire (fixed-atomic). std::call_once with one std::once_flag per "
-                   "inner map gets the same guarantee with no hand-written checks.",
-            .guideline = "CP.110: do not write your own double-checked locking for initialisation "
-                         "(use std::call_once or a function-local static); CP.111: if you really "
-                         "need it, use the conventional pattern, an atomic pointer with "
-                         "acquire/release; CP.2: avoid data races. A check made under one lock "
-                         "is stale under the next: check and act in one critical section.",
-            .go_origin =
-                "The study's §1.4 has one goroutine store a freshly made map into a sync.Map "
-                "while another loads it and writes to it, and blames the panic \"assignment to "
-                "entry in nil map\" on the reader seeing the map before it was initialised.",
-            .cpp_differs =
-                "The nil-map panic is Go-specific: writing to a nil Go map panics, while a "
-                "default-constructed std::unordered_map is empty and usable, so operator[] or "
-                "try_emplace creates the inner map for you. (In the study's own code a Load that "
-                "runs before the Store gets nil and the type assertion panics, and one that runs "
-                "after sees the finished map: sync.Map orders a Store before any Load that "
-                "observes it.) What carries over is the unsynchronised publication of a pointer, "
-                "undefined behaviour in C++ that on x86-64 almost never shows in stress (so "
-                "ThreadSanitizer is the only witness), and the check-then-act, which no detector "
-                "sees because every access is locked.",
-        },
     .variants =
         {
             {.name = "broken",
@@ -419,82 +405,5 @@ const lockedges::Registration kRegistration{{
              .stress = stress_lazy<AtomicSlot, inner_atomic>},
         },
 }};
-
-// ===========================================================================
-// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
-// ===========================================================================
-
-// `fixes` group — the stress workload's steady state, on every thread:
-// operation i adds member id = h % kBenchIds (h = bench_hash(thread, i)) to
-// group id % kGroups, so ids and groups are uniform and independent per
-// thread, and every thread works on every group. Ids repeat, so the inner
-// maps stop growing once each id is in. The inner maps are created before
-// the timed loop (one add per group): the run measures the path every later
-// add takes (the double-checked variants' unlocked or acquire fast path,
-// then the inner map's lock; the check-then-act variants' shared check,
-// then the exclusive lock). Creating an inner map, where the broken variants
-// go wrong, happens once per group and is not what a program pays for.
-constexpr long kBenchIds = 4096;
-
-template <typename Slot, Inner& (*InnerFor)(const User&, LazyGroups<Slot>&, const std::string&)>
-class LazyBench final : public lockedges::BenchFixture {
- public:
-  explicit LazyBench(int /*threads*/) {
-    for (const auto& name : names_) groups_.slots.try_emplace(name);
-    for (long g = 0; g < kGroups; ++g) add(0, g);
-  }
-
-  std::uint64_t op(int thread, std::uint64_t i) override {
-    const long id = static_cast<long>(lockedges::bench_hash(thread, i) % kBenchIds);
-    add(thread, id);
-    return static_cast<std::uint64_t>(id);
-  }
-
- private:
-  void add(int thread, long id) {
-    add_lazy<Slot, InnerFor>({run_, thread == 0}, groups_, names_[static_cast<std::size_t>(id % kGroups)], id,
-                             std::string());
-  }
-  const std::vector<std::string> names_ = group_names();
-  LazyGroups<Slot> groups_;
-};
-
-template <void (*Add)(const User&, Groups&, const std::string&, long, const std::string&)>
-class MapBench final : public lockedges::BenchFixture {
- public:
-  explicit MapBench(int /*threads*/) {
-    for (long g = 0; g < kGroups; ++g) add(0, g);
-  }
-
-  std::uint64_t op(int thread, std::uint64_t i) override {
-    const long id = static_cast<long>(lockedges::bench_hash(thread, i) % kBenchIds);
-    add(thread, id);
-    return static_cast<std::uint64_t>(id);
-  }
-
- private:
-  void add(int thread, long id) {
-    Add({run_, thread == 0}, groups_, names_[static_cast<std::size_t>(id % kGroups)], id, std::string());
-  }
-  const std::vector<std::string> names_ = group_names();
-  Groups groups_;
-};
-
-const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
-    .scenario = "lazy-init",
-    .op = "add one member to one of 8 groups whose inner maps exist, ids uniform over 4096, every thread on "
-          "every group",
-    .variants = {{.variant = "broken",
-                  .make = lockedges::bench_factory<LazyBench<PlainSlot, inner_broken>>(),
-                  .note = "the inner maps are built before the timed loop, so its plain pointer is only ever read "
-                          "during the run and its unsafe publication never happens: it measures the fast path it "
-                          "shares with fixed-atomic, race-free at every thread count"},
-                 {.variant = "broken-check-then-act",
-                  .make = lockedges::bench_factory<MapBench<add_check_then_act>>(),
-                  .note = "every access is locked (memory-safe at every thread count); once the groups exist its "
-                          "stale check never fires, so it measures the shared check plus the exclusive insert"},
-                 {.variant = "fixed", .make = lockedges::bench_factory<MapBench<add_fixed>>()},
-                 {.variant = "fixed-atomic",
-                  .make = lockedges::bench_factory<LazyBench<AtomicSlot, inner_atomic>>()}}}};
 
 }  // namespace

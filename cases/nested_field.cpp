@@ -1,17 +1,43 @@
 // nested-field — the lock guards the map, not the object a pointer in it names.
 //
-// Pitfall:   the map holds shared_ptr<User> and a reader-writer lock guards
-//            the map. A lookup copies the pointer under the shared lock and
-//            returns; the caller then does user->age++ with no lock at all.
-//            The lock covered the lookup, never the User behind the pointer.
-// Race pair: RACE(A) user->age read and written by one updater after unlock
-//            vs  the same read-modify-write by another updater.
-// Go origin: seed §1.3 — a map value that is a pointer (or a struct reached
-//            through one) has its field changed after the lock is released.
-// Guideline: CP.2 (avoid data races), CP.3 (minimise sharing of writable
-//            data), CP.50 (define a mutex together with the data it guards).
-// Symptom:   lost increments: two updaters read the same age and both write
-//            age + 1.
+// Pitfall:      The map holds shared_ptr<User>, and a std::shared_mutex guards
+//               the map. A lookup copies the pointer under the shared lock and
+//               returns it; the caller then runs user->age++ after the lock is
+//               gone. The lock protected the map's structure and the pointer
+//               stored in it, never the User the pointer leads to, so every
+//               updater changes the same field unguarded.
+// Race pair:    RACE(A) user->age read and written by one updater after
+//               unlock  vs  the same read-modify-write by another updater.
+// Symptom:      lost increments: two updaters read the same age and both write
+//               age + 1.
+// Interleaving: 1. updater 1 copies ada's pointer under the shared lock,
+//                  releases the lock, and reads age = 30
+//               2. updater 2 does the same and also reads age = 30
+//               3. updater 2 writes 31 with no lock held: a data race with
+//                  updater 1's read
+//               4. updater 1 writes 31 from its stale read: a data race with
+//                  updater 2's write, and one birthday is lost
+// Fix:          Keep the data the lock guards inside the guarded object: store
+//               Users by value and change one only through update(name, fn),
+//               which runs fn under the exclusive lock. Where sharing the
+//               object is the point, give the field its own synchronisation:
+//               std::atomic<int> with fetch_add, or a mutex inside User.
+// Guideline:    CP.2: avoid data races; CP.3: minimise explicit sharing of
+//               writable data (do not hand out pointers to guarded state);
+//               CP.50: define a mutex together with the data it guards.
+// Go origin:    The study's §1.3 stores *User values (in a sync.Map in its
+//               example) and shows user.Age++ and cfg.Timeout = 30 done through
+//               the pointer after the lookup: neither sync.Map nor an RWMutex
+//               around a map covers the fields of the struct a stored pointer
+//               leads to.
+// Not in C++:   Nothing here is Go-specific: the bug carries over unchanged.
+//               C++ adds a hazard Go's garbage collector hides: had the lookup
+//               returned a User& into a map of values, an erase under the
+//               exclusive lock would leave the caller with a dangling
+//               reference, a use after free on top of the race (hence update(),
+//               whose fn must not keep the reference). shared_ptr keeps the
+//               User alive, but keeping it alive is not guarding it: its
+//               reference count is atomic, its fields are not.
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -21,13 +47,15 @@
 #include <utility>
 #include <vector>
 
-#include "case_api/bench.hpp"
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
 #include "case_api/shared_mutex.hpp"
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 
 const std::string kAda = "ada";
@@ -55,22 +83,21 @@ enum Step {
 // Both updaters run the same code; a Turn places each one in the schedule
 // (no-ops in stress mode).
 struct Turn {
-  Run& run;
   bool first;
 
   void start() const {
-    if (!first) run.await(kFirstMidway);
+    if (!first) await(kFirstMidway);
   }
   template <typename... Args>
   void midway(fmt::format_string<Args...> what, Args&&... args) const {
-    if (!first) return run.note(what, std::forward<Args>(args)...);
-    run.post(kFirstMidway, what, std::forward<Args>(args)...);
-    run.await(kSecondDone);
+    if (!first) return note(what, std::forward<Args>(args)...);
+    post(kFirstMidway, what, std::forward<Args>(args)...);
+    await(kSecondDone);
   }
   template <typename... Args>
   void done(fmt::format_string<Args...> what, Args&&... args) const {
-    if (first) return run.note(what, std::forward<Args>(args)...);
-    run.post(kSecondDone, what, std::forward<Args>(args)...);
+    if (first) return note(what, std::forward<Args>(args)...);
+    post(kSecondDone, what, std::forward<Args>(args)...);
   }
 };
 
@@ -161,10 +188,10 @@ template <typename Table, void (*Birthday)(const Turn&, Table&, const std::strin
 void forced(Run& run) {
   Table users;
   add_user(users, kAda, 30);
-  run.threads({{"updater 1", [&] { Birthday({run, true}, users, kAda); }},
-               {"updater 2", [&] { Birthday({run, false}, users, kAda); }}});
+  run.threads({{"updater 1", [&] { Birthday({.first = true}, users, kAda); }},
+               {"updater 2", [&] { Birthday({.first = false}, users, kAda); }}});
   const int age = age_of(users, kAda);
-  run.note("two birthdays from 30 leave {} at {}: {} increment(s) lost", kAda, age, 32 - age);
+  note("two birthdays from 30 leave {} at {}: {} increment(s) lost", kAda, age, 32 - age);
   run.symptom("lost increments", 32 - age);
 }
 
@@ -179,7 +206,7 @@ void stress(Run& run) {
   std::vector<std::pair<std::string, Run::Body>> bodies;
   for (int u = 0; u < kUpdaters; ++u)
     bodies.emplace_back(fmt::format("updater {}", u + 1), [&, u] {
-      const Turn turn{run, u == 0};
+      const Turn turn{.first = u == 0};
       long n = 0;
       for (std::uint64_t i = 0; run.keep_going(i); ++i, ++n)
         Birthday(turn, users, kStressUsers[i % kStressUsers.size()]);
@@ -200,44 +227,6 @@ const lockedges::Registration kRegistration{{
     .seed = "1.3",
     .source = __FILE__,
     .symptom = "lost increments",
-    .lesson =
-        {
-            .pitfall =
-                "The map holds shared_ptr<User>, and a std::shared_mutex guards the map. A "
-                "lookup copies the pointer under the shared lock and returns it; the caller "
-                "then runs user->age++ after the lock is gone. The lock protected the map's "
-                "structure and the pointer stored in it, never the User the pointer leads to, "
-                "so every updater changes the same field unguarded.",
-            .interleaving =
-                {
-                    "updater 1 copies ada's pointer under the shared lock, releases the lock, "
-                    "and reads age = 30",
-                    "updater 2 does the same and also reads age = 30",
-                    "updater 2 writes 31 with no lock held: a data race with updater 1's read",
-                    "updater 1 writes 31 from its stale read: a data race with updater 2's write, "
-                    "and one birthday is lost",
-                },
-            .fix = "Keep the data the lock guards inside the guarded object: store Users by "
-                   "value and change one only through update(name, fn), which runs fn under "
-                   "the exclusive lock. Where sharing the object is the point, give the field "
-                   "its own synchronisation: std::atomic<int> with fetch_add, or a mutex "
-                   "inside User.",
-            .guideline = "CP.2: avoid data races; CP.3: minimise explicit sharing of writable "
-                         "data (do not hand out pointers to guarded state); CP.50: define a "
-                         "mutex together with the data it guards.",
-            .go_origin =
-                "The study's §1.3 stores *User values (in a sync.Map in its example) and shows "
-                "user.Age++ and cfg.Timeout = 30 done through the pointer after the lookup: "
-                "neither sync.Map nor an RWMutex around a map covers the fields of the struct "
-                "a stored pointer leads to.",
-            .cpp_differs =
-                "Nothing here is Go-specific: the bug carries over unchanged. C++ adds a hazard "
-                "Go's garbage collector hides: had the lookup returned a User& into a map of "
-                "values, an erase under the exclusive lock would leave the caller with a "
-                "dangling reference, a use after free on top of the race (hence update(), whose "
-                "fn must not keep the reference). shared_ptr keeps the User alive, but keeping "
-                "it alive is not guarding it: its reference count is atomic, its fields are not.",
-        },
     .variants =
         {
             {.name = "broken",
@@ -257,40 +246,5 @@ const lockedges::Registration kRegistration{{
              .stress = stress<AtomicUsers, birthday_atomic>},
         },
 }};
-
-// ===========================================================================
-// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
-// ===========================================================================
-
-// `fixes` group — the stress workload on every thread: every operation is a
-// birthday, for ada and grace in turn. All threads update the same two users,
-// so from two threads on every operation contends: for users.mu_, and in
-// fixed-atomic for the cache line of the age itself.
-template <typename Table, void (*Birthday)(const Turn&, Table&, const std::string&)>
-class Bench final : public lockedges::BenchFixture {
- public:
-  explicit Bench(int /*threads*/) {
-    for (const auto& name : kStressUsers) add_user(users_, name, 0);
-  }
-
-  std::uint64_t op(int thread, std::uint64_t i) override {
-    Birthday({run_, thread == 0}, users_, kStressUsers[i % kStressUsers.size()]);
-    return i;
-  }
-
- private:
-  Table users_;
-};
-
-const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
-    .scenario = "nested-field",
-    .op = "one birthday (age + 1), ada and grace in turn, every thread on the same two users",
-    .variants = {{.variant = "broken",
-                  .make = lockedges::bench_factory<Bench<Users, birthday_broken>>(),
-                  .note = "its unlocked age++ races on an int inside a User the map keeps alive: increments are "
-                          "lost, memory is not, so it runs at every thread count"},
-                 {.variant = "fixed", .make = lockedges::bench_factory<Bench<UserValues, birthday_fixed>>()},
-                 {.variant = "fixed-atomic",
-                  .make = lockedges::bench_factory<Bench<AtomicUsers, birthday_atomic>>()}}}};
 
 }  // namespace

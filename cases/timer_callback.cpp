@@ -1,28 +1,70 @@
 // timer-callback — a timer callback writes the map later, from a value read
 // earlier, on a thread that never took the lock.
 //
-// Pitfall:   discount_later() reads a price under the shared lock and arms a
-//            timer that writes the discounted price a moment later. The
-//            callback runs on the timer thread: it takes no lock, it writes a
-//            value computed before the delay over whatever is there now, and
-//            its `[&]` capture took a local of discount_later() by reference,
-//            although that function returned long before.
-// Race pair: RACE(A) the entry written by the callback with no lock  vs
-//            read by a reader holding the shared lock. (In stress the
-//            callback's unlocked accesses race with the writers as well.)
-// Lifetime:  LIFETIME(B) the callback reads `discounted`, a local of
-//            discount_later(), after that function has returned
-//            (AddressSanitizer: stack-use-after-return; TSan is silent).
-// Go origin: seed §1.2 and §3.1 — time.AfterFunc writes the map from its own
-//            goroutine, outside the lock, with a value read before the delay.
-// Guideline: CP.2 (avoid data races), CP.31 (pass small amounts of data
-//            between threads by value), F.53 (no by-reference capture in a
-//            lambda used non-locally), CP.23 (a joining thread is a scoped
-//            container: cancel and wait for the callback before the state
-//            it touches dies).
-// Symptom:   stale overwrites: a callback replaces a price whose version is
-//            newer than the one it read. Taking the lock in the callback
-//            (broken-locked) ends the data race but not this.
+// Pitfall:      discount_later() reads a price under the shared lock and arms a
+//               timer to write the discounted price a moment later. The
+//               callback runs on the timer thread, outside any lock its caller
+//               held: with no lock of its own it races with every reader; with
+//               the exclusive lock it still writes a value computed from the
+//               old read over whatever newer price is there by then. And its
+//               [&] capture holds a reference to a local of discount_later(),
+//               which has returned long before the timer fires.
+// Race pair:    RACE(A) the entry written by the callback with no
+//               lock  vs  read by a reader holding the shared lock. (In stress
+//               the callback's unlocked accesses race with the writers as
+//               well.)
+// Lifetime:     LIFETIME(B) the callback reads `discounted`, a local of
+//               discount_later(), after that function has returned
+//               (AddressSanitizer: stack-use-after-return; TSan is silent).
+// Symptom:      stale overwrites: a callback replaces a price whose version is
+//               newer than the one it read. Taking the lock in the callback
+//               (broken-locked) ends the data race but not this.
+// Interleaving: 1. shop reads apple = 200 (version 1) under the shared lock and
+//                  keeps the copy
+//               2. writer stores a new price, apple = 250 (version 2), under
+//                  the exclusive lock
+//               3. shop computes the discount from its copy (180) and arms a
+//                  timer whose [&] lambda refers to the local `discounted`
+//               4. discount_later() returns: `discounted` dies with its stack
+//                  frame while the timer still refers to it
+//               5. reader takes the shared lock and reads apple = 250
+//               6. the timer fires: the callback reads `discounted` from the
+//                  dead frame (AddressSanitizer: stack-use-after-return) and
+//                  writes apple with no lock while the reader holds the shared
+//                  lock (ThreadSanitizer: data race)
+//               7. broken-locked captures by value and takes the exclusive
+//                  lock: both reports go away, yet 180 still replaces version
+//                  2, a stale overwrite no detector sees
+// Fix:          Capture by value everything the callback needs (item, version
+//               read, new value). Take the exclusive lock in the callback and
+//               write only if the entry still has the version that was read
+//               (compare-and-set); otherwise drop the write, or recompute it
+//               from the current value. The owner of the map cancels pending
+//               callbacks and waits for the one in flight (TimerQueue's
+//               destructor, or cancel_and_wait) before the map is destroyed.
+// Guideline:    CP.2: avoid data races; CP.31: pass small amounts of data
+//               between threads by value, not by reference or pointer; F.53:
+//               avoid capturing by reference in lambdas that will be used
+//               non-locally; CP.23: think of a joining thread as a scoped
+//               container (the timer thread is joined before the state its
+//               callbacks touch is destroyed).
+// Go origin:    The study's §1.2 reads a value under RLock, releases it, and
+//               has a time.AfterFunc callback write the map from its own
+//               goroutine, with no lock and from the value read before the
+//               delay. §3.1 adds a closure that captures a local map and warns
+//               that the callback may find that variable's stack memory gone.
+// Not in C++:   In Go, a variable captured by a closure escapes to the heap and
+//               stays alive as long as the closure does, so §3.1's dead-stack
+//               worry cannot happen there; the real bugs are the missing lock
+//               and the stale value. In C++ a by-reference capture really does
+//               point into a dead frame once the arming function returns:
+//               AddressSanitizer (detect_stack_use_after_return) reports it,
+//               ThreadSanitizer does not, and without a sanitizer the callback
+//               silently uses whatever the stack holds now. As with AfterFunc,
+//               arming the timer happens-before the callback, so whatever the
+//               arming thread did before schedule() is visible to it; nothing
+//               orders the callback with the readers and writers that come
+//               after.
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -30,10 +72,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
-#include <utility>
-#include <vector>
 
-#include "case_api/bench.hpp"
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
 #include "case_api/shared_mutex.hpp"
@@ -41,6 +80,9 @@
 
 namespace {
 
+using lockedges::await;
+using lockedges::note;
+using lockedges::post;
 using lockedges::Run;
 using lockedges::TimerQueue;
 using namespace std::chrono_literals;
@@ -76,19 +118,19 @@ enum Step {
 
 // The shop's two reads, each under the shared lock: the price, then the
 // discount rate. A writer may store a new price between them.
-Entry read_price(Run& run, Prices& p, const std::string& item) {
+Entry read_price(Prices& p, const std::string& item) {
   Entry seen;
   {
     std::shared_lock lock(p.mu_);
     seen = p.map.at(item);
-    run.note("reads {} = {} (version {}) under the shared lock", item, seen.cents, seen.version);
+    note("reads {} = {} (version {}) under the shared lock", item, seen.cents, seen.version);
   }
-  run.post(kPriceRead, "keeps {} (version {}) to compute the discount from", seen.cents, seen.version);
+  post(kPriceRead, "keeps {} (version {}) to compute the discount from", seen.cents, seen.version);
   return seen;
 }
 
-long discounted_price(Run& run, Prices& p, long cents) {
-  run.await(kNewPrice);
+long discounted_price(Prices& p, long cents) {
+  await(kNewPrice);
   std::shared_lock lock(p.mu_);
   return cents * (100 - p.discount_percent) / 100;
 }
@@ -97,20 +139,19 @@ long discounted_price(Run& run, Prices& p, long cents) {
 // Broken: the callback takes no lock, writes a price computed from an old
 // read, and reads `discounted` through a reference into a dead stack frame.
 // ---------------------------------------------------------------------------
-TimerQueue::Id discount_later_broken(Run& run, Prices& p, TimerQueue& timers, const std::string& item) {
-  const Entry seen = read_price(run, p, item);
-  const long discounted = discounted_price(run, p, seen.cents);
-  run.note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
+TimerQueue::Id discount_later_broken(Prices& p, TimerQueue& timers, const std::string& item) {
+  const Entry seen = read_price(p, item);
+  const long discounted = discounted_price(p, seen.cents);
+  note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
   return timers.schedule(kDelay, [&, item, seen] {  // `&` takes `discounted` by reference
-    run.await(kReaderHolds);
+    await(kReaderHolds);
     const long cents = discounted;  // LIFETIME(B): discount_later() has returned; its frame is gone
-    run.note("callback reads `discounted` through a reference into a dead frame: {}", cents);
+    note("callback reads `discounted` through a reference into a dead frame: {}", cents);
     Entry& e = p.map.at(item);
     const std::uint64_t overwritten = e.version;  // no lock: races with the writers too
     p.stale += overwritten != seen.version;
     e = {cents, overwritten + 1};  // RACE(A): writes the price with no lock held
-    run.post(kTimerWrote, "callback writes {} = {} with no lock, over version {}", item, cents,
-             overwritten);
+    post(kTimerWrote, "callback writes {} = {} with no lock, over version {}", item, cents, overwritten);
   });
 }
 
@@ -119,19 +160,19 @@ TimerQueue::Id discount_later_broken(Run& run, Prices& p, TimerQueue& timers, co
 // data race and the dangling read, but the write still comes from the old
 // read: a newer price is overwritten. A logic race no detector can see.
 // ---------------------------------------------------------------------------
-TimerQueue::Id discount_later_locked(Run& run, Prices& p, TimerQueue& timers, const std::string& item) {
-  const Entry seen = read_price(run, p, item);
-  const long discounted = discounted_price(run, p, seen.cents);
-  run.note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
-  return timers.schedule(kDelay, [&run, &p, item, seen, discounted] {
-    run.await(kReaderHolds);
+TimerQueue::Id discount_later_locked(Prices& p, TimerQueue& timers, const std::string& item) {
+  const Entry seen = read_price(p, item);
+  const long discounted = discounted_price(p, seen.cents);
+  note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
+  return timers.schedule(kDelay, [&p, item, seen, discounted] {
+    await(kReaderHolds);
     std::unique_lock lock(p.mu_);
     Entry& e = p.map.at(item);
     const std::uint64_t overwritten = e.version;
     p.stale += overwritten != seen.version;  // moved on since the read: this write is stale
     e = {discounted, overwritten + 1};
-    run.post(kTimerWrote, "callback writes {} = {} under the exclusive lock, over version {}", item,
-             discounted, overwritten);
+    post(kTimerWrote, "callback writes {} = {} under the exclusive lock, over version {}", item,
+         discounted, overwritten);
   });
 }
 
@@ -141,50 +182,49 @@ TimerQueue::Id discount_later_locked(Run& run, Prices& p, TimerQueue& timers, co
 // the discount. The owner destroys the TimerQueue (cancel pending, wait for
 // the callback in flight) before the Prices it touches: see the drivers.
 // ---------------------------------------------------------------------------
-TimerQueue::Id discount_later_fixed(Run& run, Prices& p, TimerQueue& timers, const std::string& item) {
-  const Entry seen = read_price(run, p, item);
-  const long discounted = discounted_price(run, p, seen.cents);
-  run.note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
-  return timers.schedule(kDelay, [&run, &p, item, seen, discounted] {  // FIX(B): captures by value
-    run.await(kReaderHolds);
+TimerQueue::Id discount_later_fixed(Prices& p, TimerQueue& timers, const std::string& item) {
+  const Entry seen = read_price(p, item);
+  const long discounted = discounted_price(p, seen.cents);
+  note("reads the discount rate; arms a timer to write {} = {}", item, discounted);
+  return timers.schedule(kDelay, [&p, item, seen, discounted] {  // FIX(B): captures by value
+    await(kReaderHolds);
     std::unique_lock lock(p.mu_);  // FIX(A): the callback writes under the exclusive lock
     Entry& e = p.map.at(item);
     if (e.version != seen.version) {  // FIX(symptom): changed since the read: the discount is obsolete
-      run.post(kTimerWrote, "callback finds version {}, not {}: drops the discount", e.version,
-               seen.version);
+      post(kTimerWrote, "callback finds version {}, not {}: drops the discount", e.version, seen.version);
       return;
     }
     e = {discounted, e.version + 1};
-    run.post(kTimerWrote, "callback writes {} = {} under the exclusive lock", item, discounted);
+    post(kTimerWrote, "callback writes {} = {} under the exclusive lock", item, discounted);
   });
 }
 
 // ---------------------------------------------------------------------------
 // The other two parties: a writer with a new price list, a reader
 // ---------------------------------------------------------------------------
-void set_price(Run& run, Prices& p, const std::string& item, long cents) {
-  run.await(kPriceRead);
+void set_price(Prices& p, const std::string& item, long cents) {
+  await(kPriceRead);
   {
     std::unique_lock lock(p.mu_);
     Entry& e = p.map.at(item);
     e = {cents, e.version + 1};
-    run.note("stores a new price {} = {} (version {}) under the exclusive lock", item, cents, e.version);
+    note("stores a new price {} = {} (version {}) under the exclusive lock", item, cents, e.version);
   }
-  run.post(kNewPrice, "is done: the new price is in the map");
+  post(kNewPrice, "is done: the new price is in the map");
 }
 
-void read_and_hold(Run& run, Prices& p, const std::string& item) {
-  run.await(kArmReturned);
+void read_and_hold(Prices& p, const std::string& item) {
+  await(kArmReturned);
   std::shared_lock lock(p.mu_);
   const Entry e = p.map.at(item);  // RACE(A): read under the shared lock
-  run.post(kReaderHolds, "reads {} = {} (version {}) under the shared lock", item, e.cents, e.version);
-  run.await(kTimerWrote);
+  post(kReaderHolds, "reads {} = {} (version {}) under the shared lock", item, e.cents, e.version);
+  await(kTimerWrote);
 }
 
 // ---------------------------------------------------------------------------
 // Driving each variant
 // ---------------------------------------------------------------------------
-using DiscountLater = TimerQueue::Id (*)(Run&, Prices&, TimerQueue&, const std::string&);
+using DiscountLater = TimerQueue::Id (*)(Prices&, TimerQueue&, const std::string&);
 
 const std::array<std::string, 4> kItems = {"apple", "bread", "cheese", "dates"};
 
@@ -200,14 +240,14 @@ void forced(Run& run) {
     TimerQueue timers;  // inner scope: destroyed (cancel, wait, join) before `p`
     run.threads({{"shop",
                   [&] {
-                    Discount(run, p, timers, kItems[0]);
-                    run.post(kArmReturned, "discount_later() returns; its locals are gone");
+                    Discount(p, timers, kItems[0]);
+                    post(kArmReturned, "discount_later() returns; its locals are gone");
                     // Stay alive until the callback has run: a thread that exits unmaps its
                     // stack (ASan's fake stack too), and the dangling read would be a SEGV.
-                    run.await(kTimerWrote);
+                    await(kTimerWrote);
                   }},
-                 {"writer", [&] { set_price(run, p, kItems[0], 250); }},
-                 {"reader", [&] { read_and_hold(run, p, kItems[0]); }}});
+                 {"writer", [&] { set_price(p, kItems[0], 250); }},
+                 {"reader", [&] { read_and_hold(p, kItems[0]); }}});
   }
   run.symptom("stale overwrites", p.stale);
 }
@@ -230,10 +270,10 @@ void stress(Run& run) {
       std::array<TimerQueue::Id, kPending> pending{};
       for (std::uint64_t i = 0; run.keep_going(i); ++i, ++writes[w]) {
         const std::string& item = kItems[(i + w) % kItems.size()];
-        set_price(run, p, item, 200 + static_cast<long>(i % 100));
+        set_price(p, item, 200 + static_cast<long>(i % 100));
         TimerQueue::Id& slot = pending[i % kPending];
         if (slot != 0) timers.cancel(slot);
-        slot = Discount(run, p, timers, item);
+        slot = Discount(p, timers, item);
       }
       for (const TimerQueue::Id id : pending) timers.cancel_and_wait(id);  // none outlives the writer
     };
@@ -241,7 +281,7 @@ void stress(Run& run) {
                  {"writer 2", [&] { writer(1); }},
                  {"reader", [&] {
                     for (std::uint64_t i = 0; run.keep_going(i); ++i, ++reads)
-                      read_and_hold(run, p, kItems[i % kItems.size()]);
+                      read_and_hold(p, kItems[i % kItems.size()]);
                   }}});
   }
   run.ops(writes[0] + writes[1] + reads);
@@ -255,58 +295,6 @@ const lockedges::Registration kRegistration{{
     .seed = "1.2, 3.1",
     .source = __FILE__,
     .symptom = "stale overwrites",
-    .lesson =
-        {
-            .pitfall =
-                "discount_later() reads a price under the shared lock and arms a timer to write "
-                "the discounted price a moment later. The callback runs on the timer thread, "
-                "outside any lock its caller held: with no lock of its own it races with every "
-                "reader; with the exclusive lock it still writes a value computed from the old "
-                "read over whatever newer price is there by then. And its [&] capture holds a "
-                "reference to a local of discount_later(), which has returned long before the "
-                "timer fires.",
-            .interleaving =
-                {
-                    "shop reads apple = 200 (version 1) under the shared lock and keeps the copy",
-                    "writer stores a new price, apple = 250 (version 2), under the exclusive lock",
-                    "shop computes the discount from its copy (180) and arms a timer whose [&] "
-                    "lambda refers to the local `discounted`",
-                    "discount_later() returns: `discounted` dies with its stack frame while the "
-                    "timer still refers to it",
-                    "reader takes the shared lock and reads apple = 250",
-                    "the timer fires: the callback reads `discounted` from the dead frame "
-                    "(AddressSanitizer: stack-use-after-return) and writes apple with no lock while "
-                    "the reader holds the shared lock (ThreadSanitizer: data race)",
-                    "broken-locked captures by value and takes the exclusive lock: both reports go "
-                    "away, yet 180 still replaces version 2, a stale overwrite no detector sees",
-                },
-            .fix = "Capture by value everything the callback needs (item, version read, new "
-                   "value). Take the exclusive lock in the callback and write only if the entry "
-                   "still has the version that was read (compare-and-set); otherwise drop the "
-                   "write, or recompute it from the current value. The owner of the map cancels "
-                   "pending callbacks and waits for the one in flight (TimerQueue's destructor, "
-                   "or cancel_and_wait) before the map is destroyed.",
-            .guideline = "CP.2: avoid data races; CP.31: pass small amounts of data between threads "
-                         "by value, not by reference or pointer; F.53: avoid capturing by "
-                         "reference in lambdas that will be used non-locally; CP.23: think of a "
-                         "joining thread as a scoped container (the timer thread is joined before "
-                         "the state its callbacks touch is destroyed).",
-            .go_origin =
-                "The study's §1.2 reads a value under RLock, releases it, and has a "
-                "time.AfterFunc callback write the map from its own goroutine, with no lock and "
-                "from the value read before the delay. §3.1 adds a closure that captures a local "
-                "map and warns that the callback may find that variable's stack memory gone.",
-            .cpp_differs =
-                "In Go, a variable captured by a closure escapes to the heap and stays alive "
-                "as long as the closure does, so §3.1's dead-stack worry cannot happen there; the "
-                "real bugs are the missing lock and the stale value. In C++ a by-reference capture "
-                "really does point into a dead frame once the arming function returns: "
-                "AddressSanitizer (detect_stack_use_after_return) reports it, ThreadSanitizer "
-                "does not, and without a sanitizer the callback silently uses whatever the stack "
-                "holds now. As with AfterFunc, arming the timer happens-before the callback, so "
-                "whatever the arming thread did before schedule() is visible to it; nothing "
-                "orders the callback with the readers and writers that come after.",
-        },
     .variants =
         {
             {.name = "broken",
@@ -327,65 +315,5 @@ const lockedges::Registration kRegistration{{
              .stress = stress<discount_later_fixed>},
         },
 }};
-
-// ===========================================================================
-// Benchmarks (`lockedges bench`, lib/case_api/bench.hpp): outside the lesson.
-// ===========================================================================
-
-// `fixes` group — the stress workload's mix, on every thread: operation
-// i % 3 == 2 reads a price under the shared lock; the others store a new
-// price and arm a discount, whose callback runs kDelay later on the one timer
-// thread. Items in turn over the four. Each thread keeps at most
-// kBenchPending discounts pending and cancels its oldest to arm a new one,
-// waiting for it if it is running (cancel_and_wait, not the stress run's
-// cancel): the broken callback reads the arming thread's stack, and a
-// benchmark thread exits at the end of every run, so none of its callbacks
-// may still be running then.
-constexpr std::size_t kBenchPending = 8;
-
-template <DiscountLater Discount>
-class Bench final : public lockedges::BenchFixture {
- public:
-  explicit Bench(int threads) : pending_(static_cast<std::size_t>(threads)) { stock(p_); }
-
-  std::uint64_t op(int thread, std::uint64_t i) override {
-    const std::string& item = kItems[i % kItems.size()];
-    if (i % 3 == 2) {
-      read_and_hold(run_, p_, item);
-      return i;
-    }
-    set_price(run_, p_, item, 200 + static_cast<long>(i % 100));
-    TimerQueue::Id& slot = pending_[static_cast<std::size_t>(thread)].ids[i % kBenchPending];
-    if (slot != 0) timers_.cancel_and_wait(slot);
-    slot = Discount(run_, p_, timers_, item);
-    return slot;
-  }
-
-  void thread_done(int thread) override {
-    for (TimerQueue::Id& id : pending_[static_cast<std::size_t>(thread)].ids)
-      if (id != 0) timers_.cancel_and_wait(std::exchange(id, 0));
-  }
-
- private:
-  struct alignas(64) Pending {  // one thread's, on its own cache line
-    std::array<TimerQueue::Id, kBenchPending> ids{};
-  };
-  Prices p_;
-  std::vector<Pending> pending_;
-  TimerQueue timers_;  // declared last: destroyed (cancel, wait, join) before p_
-};
-
-const lockedges::BenchRegistration kBench{lockedges::ScenarioBench{
-    .scenario = "timer-callback",
-    .op = "a new price and a discount armed for later, or a price read: two writes per read, every thread, "
-          "four items in turn; the callbacks run on one timer thread",
-    .variants = {{.variant = "broken",
-                  .make = lockedges::bench_factory<Bench<discount_later_broken>>(),
-                  .note = "its callback's unlocked write races on an entry that is always there (no insert, no "
-                          "rehash), and its dangling read finds a stack slot of a thread still alive (each thread "
-                          "waits for its callbacks before it exits): wrong prices, never bad memory, so it runs at "
-                          "every thread count"},
-                 {.variant = "broken-locked", .make = lockedges::bench_factory<Bench<discount_later_locked>>()},
-                 {.variant = "fixed", .make = lockedges::bench_factory<Bench<discount_later_fixed>>()}}}};
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "child/binaries.hpp"
 #include "commands.hpp"
 #include "driving/recorded_run.hpp"
+#include "sources/lesson.hpp"
 #include "terminal/color.hpp"
 #include "terminal/diagram.hpp"
 #include "terminal/explain.hpp"
@@ -47,7 +48,7 @@ void setup_explain(CLI::App& app, Context& context) {
     check_scenario(*scenario, /*allow_all=*/false);
     const Scenario& s = *Registry::instance().find(*scenario);
     const Palette palette(use_color(context.no_color, STDOUT_FILENO));
-    fmt::print("{}", render_explain(s, s.lesson, record(s), palette, diagram_width(STDOUT_FILENO)));
+    fmt::print("{}", render_explain(s, lesson_of(s), record(s), palette, diagram_width(STDOUT_FILENO)));
   });
 }
 

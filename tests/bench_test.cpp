@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "case_api/bench.hpp"
+#include "benchmarks/bench_registry.hpp"
 #include "benchmarks/bench_report.hpp"
 #include "case_api/scenario.hpp"
 #include "test_util.hpp"

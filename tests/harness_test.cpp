@@ -91,6 +91,28 @@ TEST(Schedule, AwaitGivesWayToAThreadBlockedOnALock) {
   EXPECT_GT(run.locks()[0].max_wait_ns, 0);
 }
 
+// A case's domain code (a store's method, a timer callback) takes no Run&:
+// the free schedule points act on the run in progress, and with none they
+// do nothing and let the caller go on.
+TEST(Schedule, FreeSchedulePointsActOnTheRunInProgress) {
+  ASSERT_EQ(Run::current(), nullptr);
+  EXPECT_TRUE(lockedges::await(9));
+  lockedges::post(1, "no run records this");
+  lockedges::note("nor this");
+  {
+    lockedges::Run run(Mode::kForced, Limits{});
+    EXPECT_EQ(Run::current(), &run);
+    run.threads({{"second", [] {
+                    EXPECT_TRUE(lockedges::await(1));
+                    lockedges::note("second goes");
+                  }},
+                 {"first", [] { lockedges::post(1, "first goes"); }}});
+    EXPECT_TRUE(run.schedule_completed());
+    EXPECT_EQ(texts(run.events()), (std::vector<std::string>{"first goes", "second goes"}));
+  }
+  EXPECT_EQ(Run::current(), nullptr) << "a finished run is no longer in progress";
+}
+
 TEST(Schedule, AStepNobodyPostsTimesOutAndMarksTheRun) {
   lockedges::Run run(Mode::kForced, Limits{.await_timeout_seconds = 0.05});
   EXPECT_FALSE(run.await(7));

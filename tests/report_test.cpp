@@ -19,6 +19,7 @@
 #include "reports/sequence_svg.hpp"
 #include "reports/writer.hpp"
 #include "case_api/scenario.hpp"
+#include "sources/lesson.hpp"
 #include "sources/source.hpp"
 #include "test_util.hpp"
 
@@ -35,7 +36,7 @@ ScenarioReport report_for(const Scenario& s) {
   r.seed = s.seed;
   r.source = s.source_path();
   r.symptom = s.symptom;
-  r.lesson = s.lesson;
+  r.lesson = lesson_of(s);
   r.verdict = kVerdictReproducedAndFixed;
   r.runs = 1;
   r.reproduced_runs = 1;

@@ -97,15 +97,15 @@ constexpr Mix kMixes[] = {{"read-mostly", 5}, {"write-heavy", 50}};
 
 void add_stores(const BenchSelection& selection) {
   for (const auto& name : selection.scenarios) {
+    const StoreComparison* comparison = BenchRegistry::instance().comparison(name);
     const auto stores = BenchRegistry::instance().stores(name);
-    if (stores.empty()) continue;
+    if (comparison == nullptr || stores.empty()) continue;
     for (const Mix& mix : kMixes) {
       const std::string table = fmt::format("{}.{}", name, mix.name);
       add_bench_table("stores", table,
                       fmt::format("{}: stores and libraries, {} ({}% reads, {}% writes)", name, mix.name,
                                   100 - mix.write_percent, mix.write_percent),
-                      "one read (a config value or a session, half each) or one session write, keys uniform "
-                      "over 4096 sessions all present; every thread runs the same mix");
+                      comparison->op);
       for (const StoreBench* s : stores) {
         add_bench_note("stores", table, s->name, s->summary);
         add_fixture_benchmark(

@@ -4,11 +4,12 @@
 //
 // A group is a named set of benchmarks that registers itself with a static
 // BenchGroupRegistration. Built in:
-//   fixes     every scenario: each variant's core operation (bench.hpp's
-//             ScenarioBench), broken against fixed, at each thread count;
-//   stores    scenarios with a store comparison (StoreBench): their stores
-//             and the concurrent-map libraries under a read-mostly and a
-//             write-heavy mix;
+//   fixes     every scenario: each variant's core operation
+//             (bench_registry.hpp's ScenarioBench), broken against fixed, at
+//             each thread count;
+//   stores    scenarios with a StoreComparison: their stores and the
+//             concurrent-map libraries under a read-mostly and a write-heavy
+//             mix;
 //   profiler  the CPU profiler's overhead (bench/profiler_bench.cpp).
 //
 // Benchmark names are `<group>/<table>/<row>`: one table per scenario (or
@@ -18,7 +19,7 @@
 // baseline) travels in the JSON too, in the context and the labels.
 //
 // Adding a group: in a plain-build source file (listed in CMakeLists.txt's
-// LOCKEDGES_BENCH_SOURCES), write `void add(const BenchSelection&)` that
+// lockedges_bench_groups), write `void add(const BenchSelection&)` that
 // calls add_bench_table() for each table and registers one benchmark per
 // row, with add_fixture_benchmark() or with benchmark::RegisterBenchmark()
 // under the name `<group>/<table>/<row>` and label_for(role); then
@@ -32,7 +33,7 @@
 #include <string>
 #include <vector>
 
-#include "case_api/bench.hpp"
+#include "benchmarks/bench_registry.hpp"
 
 namespace lockedges {
 

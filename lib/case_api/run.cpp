@@ -12,8 +12,6 @@ namespace lockedges {
 
 namespace {
 
-Run* g_current = nullptr;  // set and cleared on the variant's own thread, before and after its threads
-
 using Clock = std::chrono::steady_clock;
 
 // How long every thread must sit in the same lock wait before the run counts
@@ -59,15 +57,13 @@ Run::Run(Mode mode, Limits limits)
   deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
                            std::chrono::duration<double>(limits_.stress_seconds));
   enter_thread(reserve_thread("main"));
-  g_current = this;
+  current_ = this;
 }
 
 Run::~Run() {
-  if (g_current == this) g_current = nullptr;
+  if (current_ == this) current_ = nullptr;
   leave_thread();
 }
-
-Run* Run::current() { return g_current; }
 
 int Run::current_thread() { return t_index; }
 

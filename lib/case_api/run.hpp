@@ -3,8 +3,9 @@
 // A variant is driven in one of two modes:
 //
 //   Mode::kForced   one pass through the bad interleaving. Schedule points
-//                   (`Run::post` / `Run::await`) order the threads so the race
-//                   happens on the first iteration, every time.
+//                   (`lockedges::post` / `lockedges::await`, on the run in
+//                   progress) order the threads so the race happens on the
+//                   first iteration, every time.
 //   Mode::kStress   free-running threads until `Run::keep_going()` says stop;
 //                   schedule points are no-ops. The variant counts what a
 //                   user would see (`Run::symptom`).
@@ -74,9 +75,9 @@ class Run {
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
 
-  // The run in progress on this process, or null. Instrumented locks report
-  // to it; there is one at a time.
-  static Run* current();
+  // The run in progress on this process, or null. Instrumented locks and
+  // the free schedule points below report to it; there is one at a time.
+  static Run* current() { return current_; }
 
   Mode mode() const { return mode_; }
   bool forced() const { return mode_ == Mode::kForced; }
@@ -207,7 +208,32 @@ class Run {
   std::function<void(const std::string&)> deadlock_handler_;
   std::atomic<bool> watching_{false};
   EventGate* gate_ = nullptr;  // step mode only
+  // Set and cleared on the variant's own thread, before and after its threads.
+  static inline Run* current_ = nullptr;
 };
+
+// ---------------------------------------------------------------------------
+// Schedule points on the run in progress
+// ---------------------------------------------------------------------------
+// lockedges::post / lockedges::await / lockedges::note — Run::post,
+// Run::await and Run::note on Run::current(), so that a case's domain code
+// (a store's method, a timer callback) places itself in the schedule without
+// a Run& among its parameters. With no run in progress they do nothing and
+// await returns true, as the members do in stress mode.
+template <typename... Args>
+void post(int step, fmt::format_string<Args...> what, Args&&... args) {
+  if (Run* run = Run::current()) run->post(step, what, std::forward<Args>(args)...);
+}
+
+inline bool await(int step) {
+  Run* run = Run::current();
+  return run == nullptr || run->await(step);
+}
+
+template <typename... Args>
+void note(fmt::format_string<Args...> what, Args&&... args) {
+  if (Run* run = Run::current()) run->note(what, std::forward<Args>(args)...);
+}
 
 // This thread's count of lock acquisitions that had to wait, and how long
 // they waited in all — for a case that wants to know how much *its* reads

@@ -1,9 +1,9 @@
 // lockedges — scenarios and their registry.
 //
 // A scenario is one pitfall: a case file under cases/ registers it with a
-// static `Registration`, giving its lesson, its ground truth (by the
-// `RACE(X):` tags in its own source) and its variants. lib/ never names a
-// case; it finds them here.
+// static `Registration`, giving its ground truth (by the `RACE(X):` tags in
+// its own source) and its variants; its lesson is the file's header comment
+// (sources/lesson.hpp). lib/ never names a case; it finds them here.
 #pragma once
 
 #include <string>
@@ -36,16 +36,6 @@ struct Variant {
   Evidence evidence = Evidence::kDetector;  // broken variants: how a forced run shows the bug
 };
 
-// Lesson — what `explain` prints; every sentence in the case's own words.
-struct Lesson {
-  std::string pitfall;                    // the bug in one or two sentences
-  std::vector<std::string> interleaving;  // the bad schedule, one step a line
-  std::string fix;
-  std::string guideline;                  // the C++ Core Guidelines item(s) the fix follows
-  std::string go_origin;                  // what the Go study's section shows
-  std::string cpp_differs;                // where the Go claim does not carry over to C++
-};
-
 struct Scenario {
   int order = 0;              // position in `list` and `run all`
   std::string name;           // the subcommand: "deferred-lambda-write"
@@ -53,7 +43,6 @@ struct Scenario {
   std::string seed;           // seed sections, "1.1, 4.1"
   std::string source;         // __FILE__ of the case
   std::string symptom;        // the counter that shows the bug (stress; forced too for Evidence::kSymptom)
-  Lesson lesson;
   std::vector<Variant> variants;
 
   const Variant* find_variant(std::string_view variant) const;
@@ -76,7 +65,10 @@ class Registry {
 
 // Registration — a case file's static object that adds its scenario.
 struct Registration {
-  explicit Registration(Scenario scenario) { Registry::instance().add(std::move(scenario)); }
+  explicit Registration(Scenario scenario) : name(scenario.name) { Registry::instance().add(std::move(scenario)); }
+  // The scenario's name, for what attaches to it further down the same
+  // translation unit (its benchmarks, bench/cases/<case>.cpp).
+  const std::string name;
 };
 
 }  // namespace lockedges

@@ -10,6 +10,7 @@
 #include "driving/profiling.hpp"
 #include "driving/stress.hpp"
 #include "profiles/profile.hpp"
+#include "sources/lesson.hpp"
 #include "verdict/verdict.hpp"
 
 namespace lockedges {
@@ -96,7 +97,7 @@ ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& optio
   report.seed = scenario.seed;
   report.source = scenario.source_path();
   report.symptom = scenario.symptom;
-  report.lesson = scenario.lesson;
+  report.lesson = lesson_of(scenario);
   report.runs = options.runs;
   report.report_dir = (options.out_dir / scenario.name).string();
   // A stress child's profile is symbolised (addr2line, nm: about 0.2 s)

@@ -19,6 +19,7 @@
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
 #include "case_api/shared_mutex.hpp"
+#include "sources/lesson.hpp"
 #include "sources/source.hpp"
 #include "detection/tsan_log.hpp"
 

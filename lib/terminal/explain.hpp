@@ -22,6 +22,7 @@
 
 #include "case_api/run.hpp"
 #include "case_api/scenario.hpp"
+#include "sources/lesson.hpp"
 #include "terminal/color.hpp"
 
 namespace lockedges {

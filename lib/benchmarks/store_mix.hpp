@@ -3,72 +3,74 @@
 // operations over the same keys in the same run.
 //
 // The store holds two unrelated maps:
-//   settings  kMixSettings' few string entries, written before the threads
+//   settings  the Mix's few string entries, written before the threads
 //             start and only read afterwards;
-//   entries   kMixKeys integer ids, every one present from the start, read
-//             and overwritten all the time (never inserted or erased, so no
-//             rehash happens during the run).
+//   entries   Mix::kEntries integer ids, every one present from the start,
+//             read and overwritten all the time (never inserted or erased,
+//             so no rehash happens during the run).
 //
 // Contention model: every benchmark thread runs the same mix; there are no
 // reader or writer threads, only operations. Operation i of thread t draws
 // h = bench_hash(t, i). With probability write_percent / 100 it overwrites
-// entry h % kMixKeys; otherwise it reads, half the time a setting and half
+// entry h % kEntries; otherwise it reads, half the time a setting and half
 // the time an entry, the key again uniform and independent per thread. So a
 // setting read shares no data with any write, and an entry read meets a
 // write to the same key only by chance: what the threads contend for is
 // whatever lock (or lock stripe) the store takes.
 //
+// A Mix is the data of the case whose stores are compared (its benchmark
+// file defines it from the case's own constants), so every store, the
+// libraries' too, starts from the same. Its sizes are compile-time
+// constants, so choosing a key costs no division instruction:
+//   static constexpr std::uint64_t kEntries;                 // ids [0, kEntries)
+//   static constexpr std::span<const std::string, N> kSettingKeys;  // written and read in this order
+//   static const std::string& setting(const std::string& key);      // a setting's value
+//
 // A Store for StoreMix provides
-//   explicit Store(Run&);                       // the case's code takes one
+//   Store();
 //   void put_setting(const std::string&, const std::string&);  // before the threads
 //   std::size_t read_setting(const std::string& key);          // the value's size
 //   std::int64_t read_entry(std::uint64_t id);                 // -1 when missing
 //   void write_entry(std::uint64_t id, std::int64_t value);    // insert or assign
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <utility>
 
-#include "case_api/bench.hpp"
+#include "benchmarks/bench_registry.hpp"
 
 namespace lockedges {
 
-inline constexpr std::uint64_t kMixKeys = 4096;
-inline const std::array<std::pair<std::string, std::string>, 4> kMixSettings = {{
-    {"max_sessions", "4096"}, {"motd", "welcome back"}, {"region", "eu-west"}, {"timeout_s", "900"}}};
-
-template <typename Store>
+template <typename Store, typename Mix>
 class StoreMix final : public BenchFixture {
  public:
   explicit StoreMix(int write_percent) : write_percent_(static_cast<std::uint64_t>(write_percent)) {
-    for (const auto& [key, value] : kMixSettings) store_.put_setting(key, value);
-    for (std::uint64_t id = 0; id < kMixKeys; ++id) store_.write_entry(id, 0);
+    for (const std::string& key : Mix::kSettingKeys) store_.put_setting(key, Mix::setting(key));
+    for (std::uint64_t id = 0; id < Mix::kEntries; ++id) store_.write_entry(id, 0);
   }
 
   std::uint64_t op(int thread, std::uint64_t i) override {
     const std::uint64_t h = bench_hash(thread, i);
-    const std::uint64_t key = (h >> 16) % kMixKeys;
+    const std::uint64_t key = (h >> 16) % Mix::kEntries;
     if (h % 100 < write_percent_) {
       store_.write_entry(key, static_cast<std::int64_t>(i));
       return key;
     }
-    if ((h >> 8) & 1) return store_.read_setting(kMixSettings[key % kMixSettings.size()].first);
+    if ((h >> 8) & 1) return store_.read_setting(Mix::kSettingKeys[key % Mix::kSettingKeys.size()]);
     return static_cast<std::uint64_t>(store_.read_entry(key));
   }
 
  private:
   std::uint64_t write_percent_;
-  Store store_{run_};
+  Store store_;
 };
 
-// The StoreBench::make of a Store driven by StoreMix.
-template <typename Store>
+// The StoreBench::make of a Store driven by StoreMix over Mix.
+template <typename Store, typename Mix>
 auto store_mix_factory() {
   return [](int /*threads*/, int write_percent) -> std::unique_ptr<BenchFixture> {
-    return std::make_unique<StoreMix<Store>>(write_percent);
+    return std::make_unique<StoreMix<Store, Mix>>(write_percent);
   };
 }
 

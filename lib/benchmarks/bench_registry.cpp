@@ -1,4 +1,4 @@
-#include "case_api/bench.hpp"
+#include "benchmarks/bench_registry.hpp"
 
 #include <algorithm>
 
@@ -15,13 +15,30 @@ const ScenarioBench* BenchRegistry::find(const std::string& scenario) const {
   return nullptr;
 }
 
+const StoreComparison* BenchRegistry::comparison(const std::string& scenario) const {
+  for (const auto& c : comparisons_)
+    if (c.scenario == scenario) return &c;
+  return nullptr;
+}
+
 std::vector<const StoreBench*> BenchRegistry::stores(const std::string& scenario) const {
   std::vector<const StoreBench*> found;
-  for (const auto& s : stores_)
-    if (s.scenario == scenario) found.push_back(&s);
+  if (const StoreComparison* c = comparison(scenario))
+    for (const auto* group : {&c->stores, &c->libraries})
+      for (const auto& s : *group) found.push_back(&s);
   const auto rank = [](const StoreBench* s) { return s->role == "broken" ? 0 : s->role == "fixed" ? 1 : 2; };
   std::stable_sort(found.begin(), found.end(), [&](auto* a, auto* b) { return rank(a) < rank(b); });
   return found;
+}
+
+BenchRegistration::BenchRegistration(const Registration& registration, ScenarioBench bench) {
+  bench.scenario = registration.name;
+  BenchRegistry::instance().add(std::move(bench));
+}
+
+BenchRegistration::BenchRegistration(const Registration& registration, StoreComparison comparison) {
+  comparison.scenario = registration.name;
+  BenchRegistry::instance().add(std::move(comparison));
 }
 
 std::uint64_t bench_hash(int thread, std::uint64_t i) {

@@ -1,18 +1,19 @@
 // lockedges — benchmark fixtures: what `lockedges bench` measures.
 //
-// A case's benchmark section (the end of its file) registers, per variant, a
-// factory for a BenchFixture: the variant's shared state, built for a given
-// number of threads, and the core operation each benchmark thread runs on
-// it. The fixture says nothing about Google Benchmark: the runner
-// (bench_runner.hpp, plain build only) times it, so every flavour compiles
-// the cases unchanged.
+// A case's benchmark file (bench/cases/<case>.cpp, which includes the case
+// file and so sees its types) registers, per variant, a factory for a
+// BenchFixture: the variant's shared state, built for a given number of
+// threads, and the core operation each benchmark thread runs on it. The
+// fixture says nothing about Google Benchmark: the runner (bench_runner.hpp)
+// times it. Plain build only: the sanitizer builds compile the cases alone.
 //
-// Two kinds of entries:
-//   ScenarioBench  one per scenario: every variant's core operation, broken
-//                  against fixed (the `fixes` group).
-//   StoreBench     a map store driven by a read/write mix (store_mix.hpp):
-//                  a case's own stores, and the concurrent-map libraries
-//                  they are compared with (the `stores` group).
+// Two kinds of entries, each registered against the case's Registration, so
+// the scenario's name is written once, in the case:
+//   ScenarioBench    one per scenario: every variant's core operation, broken
+//                    against fixed (the `fixes` group).
+//   StoreComparison  a scenario's map stores and the concurrent-map
+//                    libraries they are compared with, all driven by one
+//                    read/write mix (store_mix.hpp; the `stores` group).
 // lib/ never names a case: cases register, the runner iterates.
 #pragma once
 
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "case_api/run.hpp"
+#include "case_api/scenario.hpp"
 
 namespace lockedges {
 
@@ -45,9 +47,10 @@ class BenchFixture {
   virtual void thread_done(int /*thread*/) {}
 
  protected:
-  // The case's code takes a Run&; in stress mode its schedule points are
-  // no-ops and nothing is recorded. Declared first: it outlives the state
-  // the derived fixture builds, whose locks report to it when they die.
+  // The run in progress while the fixture lives: the case's schedule points
+  // act on it, and in stress mode they are no-ops and nothing is recorded.
+  // Declared first: it outlives the state the derived fixture builds, whose
+  // locks report to it when they die.
   Run run_{Mode::kStress, Limits{}};
 };
 
@@ -74,7 +77,7 @@ struct VariantBench {
 
 // ScenarioBench — a scenario's core operation, for every variant.
 struct ScenarioBench {
-  std::string scenario;
+  std::string scenario{};  // filled in from the case's Registration
   // One operation, and the contention model in a sentence: which threads
   // read, which write, over which keys.
   std::string op;
@@ -83,36 +86,43 @@ struct ScenarioBench {
 
 // StoreBench — one store in a scenario's store comparison.
 struct StoreBench {
-  std::string scenario;  // the comparison it joins
-  std::string name;      // "broken", "fixed-striped", "libcuckoo cuckoohash_map"
-  std::string role;      // "broken", "fixed" or "library"
-  std::string summary;   // one line: how it locks
+  std::string name;     // "broken", "fixed-striped", "libcuckoo cuckoohash_map"
+  std::string role;     // "broken", "fixed" or "library"
+  std::string summary;  // one line: how it locks
   // Builds the store for `threads` threads and a mix with `write_percent`
   // writes in every 100 operations.
   std::function<std::unique_ptr<BenchFixture>(int threads, int write_percent)> make;
+};
+
+// StoreComparison — a scenario's stores and the libraries beside them.
+struct StoreComparison {
+  std::string scenario{};             // filled in from the case's Registration
+  std::string op;                     // one operation of the mix, and over which keys
+  std::vector<StoreBench> stores;     // the case's own: roles broken and fixed
+  std::vector<StoreBench> libraries;  // what they are compared with: role library
 };
 
 class BenchRegistry {
  public:
   static BenchRegistry& instance();
   void add(ScenarioBench bench) { scenarios_.push_back(std::move(bench)); }
-  void add(StoreBench store) { stores_.push_back(std::move(store)); }
+  void add(StoreComparison comparison) { comparisons_.push_back(std::move(comparison)); }
   const ScenarioBench* find(const std::string& scenario) const;
-  // The stores registered for `scenario`, broken first, then fixed, then
-  // libraries, each in registration order.
+  const StoreComparison* comparison(const std::string& scenario) const;
+  // The stores of `scenario`'s comparison, broken first, then fixed, then
+  // libraries, each in registration order; none when it has no comparison.
   std::vector<const StoreBench*> stores(const std::string& scenario) const;
 
  private:
   std::vector<ScenarioBench> scenarios_;
-  std::vector<StoreBench> stores_;
+  std::vector<StoreComparison> comparisons_;
 };
 
-// BenchRegistration — a case's (or a library adapter's) static object.
+// BenchRegistration — a case's static object: the benchmarks of the
+// scenario `registration` added (declared after it, in the same file).
 struct BenchRegistration {
-  explicit BenchRegistration(ScenarioBench bench) { BenchRegistry::instance().add(std::move(bench)); }
-  explicit BenchRegistration(std::vector<StoreBench> stores) {
-    for (auto& s : stores) BenchRegistry::instance().add(std::move(s));
-  }
+  BenchRegistration(const Registration& registration, ScenarioBench bench);
+  BenchRegistration(const Registration& registration, StoreComparison comparison);
 };
 
 // bench_hash — a well-mixed 64-bit value for operation `i` of thread
