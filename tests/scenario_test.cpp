@@ -29,6 +29,17 @@ std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
 
 class EveryScenario : public ::testing::TestWithParam<std::string> {};
 
+// What a run under a sanitized driver decided and why, read from the
+// report.json it wrote: said first when the run fails, since its log is long.
+std::string verdict_in(const std::filesystem::path& dir) {
+  const std::string text = testing::slurp(dir / "report.json");
+  const json report = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (report.is_discarded() || !report.is_array()) return "no readable report.json";
+  std::string said;
+  for (const auto& s : report) said += s.value("verdict", "?") + ": " + s.value("reasons", json::array()).dump() + "\n";
+  return said;
+}
+
 TEST_P(EveryScenario, ForcedScheduleReproducesEveryRunOnTheTaggedLinesAndTheFixIsClean) {
   ScratchDir dir("forced-" + GetParam());
   const auto r = run(bin("lockedges"), {"run", GetParam(), "--runs", "5", "--format", "json", "--stress-seconds",
@@ -83,7 +94,7 @@ TEST_P(EveryScenario, TheDriverIsCleanUnderThreadSanitizer) {
                      {"run", GetParam(), "--runs", "1", "--stress-seconds", "0.2", "--out", dir.path().string(),
                       "--junit", (dir.path() / "junit.xml").string()},
                      {{"TSAN_OPTIONS", "halt_on_error=1 exitcode=66"}});
-  EXPECT_EQ(r.code(), 0) << r.err;
+  EXPECT_EQ(r.code(), 0) << verdict_in(dir.path()) << r.err;
   EXPECT_EQ(r.err.find("WARNING: ThreadSanitizer"), std::string::npos) << r.err;
 }
 
@@ -94,7 +105,7 @@ TEST_P(EveryScenario, TheDriverIsCleanUnderAddressSanitizerAndUBSan) {
                      {"run", GetParam(), "--runs", "1", "--stress-seconds", "0.2", "--out", dir.path().string(),
                       "--junit", (dir.path() / "junit.xml").string()},
                      {{"ASAN_OPTIONS", "halt_on_error=1 detect_leaks=1"}, {"UBSAN_OPTIONS", "halt_on_error=1"}});
-  EXPECT_EQ(r.code(), 0) << r.err;
+  EXPECT_EQ(r.code(), 0) << verdict_in(dir.path()) << r.err;
   EXPECT_EQ(r.err.find("ERROR: AddressSanitizer"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("ERROR: LeakSanitizer"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("runtime error"), std::string::npos) << r.err;
