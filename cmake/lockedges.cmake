@@ -23,11 +23,24 @@ function(lockedges_suffix flavour out)
   endif()
 endfunction()
 
+# Unity builds: a target's sources compiled as one translation unit per
+# flavour. Nearly all of a file's compile time is generating code for the
+# inline functions and templates it uses (CLI11, nlohmann/json, fmt), and
+# files of one library use the same ones: one unit generates each once.
+# Lines, file names and __FILE__ stay the files' own.
+function(lockedges_unity target)
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 0)
+endfunction()
+
 # lockedges_library(<name> SOURCES ... [PLAIN_SOURCES ...] [SANITIZER_SOURCES ...]
 #                   [DEPENDS <lockedges library> ...] [LINK <target> ...]
-#                   [PLAIN_LINK <target> ...] [PLAIN_ONLY])
+#                   [PLAIN_LINK <target> ...] [PLAIN_ONLY] [FILE_BY_FILE])
+# FILE_BY_FILE: no unity build, for the code that runs in a sanitized
+# child's threads beside the case (case_api, worker): there, which calls are
+# inlined across files changes what ThreadSanitizer keeps of each thread's
+# history, so it stays as each file alone compiles it.
 function(lockedges_library name)
-  cmake_parse_arguments(PARSE_ARGV 1 L "PLAIN_ONLY" ""
+  cmake_parse_arguments(PARSE_ARGV 1 L "PLAIN_ONLY;FILE_BY_FILE" ""
                         "SOURCES;PLAIN_SOURCES;SANITIZER_SOURCES;DEPENDS;LINK;PLAIN_LINK")
   set(root ${CMAKE_BINARY_DIR}/include/${name})
   file(MAKE_DIRECTORY ${root})
@@ -55,5 +68,8 @@ function(lockedges_library name)
     endforeach()
     target_link_libraries(${target} PUBLIC ${L_LINK})
     target_precompile_headers(${target} REUSE_FROM lockedges_pch${suffix})
+    if(NOT L_FILE_BY_FILE)
+      lockedges_unity(${target})
+    endif()
   endforeach()
 endfunction()

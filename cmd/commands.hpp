@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "driving/step.hpp"
+#include "main.hpp"
 
 namespace lockedges::cli {
 
@@ -56,7 +57,5 @@ struct UsageError : std::runtime_error {
 void check_scenario(const std::string& name, bool allow_all);
 std::string unknown_command(const std::vector<std::string>& args);
 std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args);
-
-int main(int argc, char** argv);
 
 }  // namespace lockedges::cli

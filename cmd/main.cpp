@@ -1,3 +1,3 @@
-#include "commands.hpp"
+#include "main.hpp"
 
 int main(int argc, char** argv) { return lockedges::cli::main(argc, argv); }

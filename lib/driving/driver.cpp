@@ -89,8 +89,7 @@ std::vector<const Scenario*> chosen_scenarios(const std::vector<std::string>& na
   return chosen;
 }
 
-ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
+ScenarioReport scenario_header(const Scenario& scenario) {
   ScenarioReport report;
   report.scenario = scenario.name;
   report.title = scenario.title;
@@ -98,6 +97,12 @@ ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& optio
   report.source = scenario.source_path();
   report.symptom = scenario.symptom;
   report.lesson = lesson_of(scenario);
+  return report;
+}
+
+ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  ScenarioReport report = scenario_header(scenario);
   report.runs = options.runs;
   report.report_dir = (options.out_dir / scenario.name).string();
   // A stress child's profile is symbolised (addr2line, nm: about 0.2 s)

@@ -42,6 +42,10 @@ struct DriverOptions {
 // one that is no scenario chooses nothing.
 std::vector<const Scenario*> chosen_scenarios(const std::vector<std::string>& names);
 
+// What a report says of its scenario before any run: name, title, seed,
+// source, symptom and lesson.
+ScenarioReport scenario_header(const Scenario& scenario);
+
 // Runs every variant of `scenario` and returns the judged report. Never
 // throws for a child's failure: that becomes part of the report.
 ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options);

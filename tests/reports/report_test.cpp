@@ -19,24 +19,16 @@
 #include "reports/sequence_svg.hpp"
 #include "reports/writer.hpp"
 #include "case_api/scenario.hpp"
-#include "sources/lesson.hpp"
+#include "driving/driver.hpp"
 #include "sources/source.hpp"
-#include "test_util.hpp"
+#include "support/test_util.hpp"
 
 namespace lockedges {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // A report as the driver would make it for `s`, with no runs behind it.
 ScenarioReport report_for(const Scenario& s) {
-  ScenarioReport r;
-  r.scenario = s.name;
-  r.title = s.title;
-  r.seed = s.seed;
-  r.source = s.source_path();
-  r.symptom = s.symptom;
-  r.lesson = lesson_of(s);
+  ScenarioReport r = scenario_header(s);
   r.verdict = kVerdictReproducedAndFixed;
   r.runs = 1;
   r.reproduced_runs = 1;
@@ -73,14 +65,8 @@ tsan::Finding race_on_tags(const ScenarioReport& r) {
   return f;
 }
 
-const Scenario& deferred_lambda_write() {
-  const Scenario* s = Registry::instance().find("deferred-lambda-write");
-  if (s == nullptr) throw std::runtime_error("deferred-lambda-write is not registered");
-  return *s;
-}
-
 TEST(HtmlReport, EscapesHostileTextFromLogsAndCases) {
-  ScenarioReport r = report_for(deferred_lambda_write());
+  ScenarioReport r = report_for(testing::registered("deferred-lambda-write"));
   r.title = "maps & locks <b>bold</b>";
   tsan::Finding f = race_on_tags(r);
   f.summary = "<script>alert('summary')</script>";
@@ -126,7 +112,7 @@ TEST(HtmlReport, EveryScenarioHasItsSectionsAndTheSummaryLinksThem) {
 }
 
 TEST(HtmlReport, FindingsQuoteTheRacingLinesWithTheirLockModes) {
-  ScenarioReport r = report_for(deferred_lambda_write());
+  ScenarioReport r = report_for(testing::registered("deferred-lambda-write"));
   ASSERT_GE(r.ground_truth.tags.size(), 2u);
   r.variants.front().tsan.findings.push_back(race_on_tags(r));
   const std::string html = render_html({r});
@@ -202,7 +188,7 @@ TEST(MarkdownReport, MermaidBlockIsWellFormedForAwkwardText) {
   EXPECT_EQ(active["1"], 0);
   EXPECT_TRUE(contains(diagram, "participant T1 as writer#58; #35;1#59; #lt;b#gt;"));
 
-  ScenarioReport r = report_for(deferred_lambda_write());
+  ScenarioReport r = report_for(testing::registered("deferred-lambda-write"));
   r.variants.front() = v;
   const std::string md = render_markdown({r});
   EXPECT_TRUE(contains(md, "```mermaid\n" + diagram + "```\n")) << md;
@@ -235,7 +221,7 @@ TEST(HtmlReport, ProfilePageInlinesOurFlameGraphsOnly) {
   const auto bad = dir.path() / "bad.svg";
   std::ofstream(good) << "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><text>frame_a</text></svg>\n";
   std::ofstream(bad) << "<svg><script>alert(1)</script></svg>\n";
-  const Scenario& s = deferred_lambda_write();
+  const Scenario& s = testing::registered("deferred-lambda-write");
   ProfileSession session;
   session.seconds = 2;
   session.hz = 1000;
@@ -291,7 +277,7 @@ TEST(Writer, MakesAMissingFolderAndTakesPathsAsTheyAreWithoutOne) {
 }
 
 TEST(Writer, RunWritesTheThreeReportsAndPrintsTheFormatAskedFor) {
-  const std::vector<ScenarioReport> one{report_for(deferred_lambda_write())};
+  const std::vector<ScenarioReport> one{report_for(testing::registered("deferred-lambda-write"))};
   std::vector<std::string> names;
   for (const auto& output : run_outputs(one)) names.push_back(output.name.string());
   EXPECT_EQ(names, (std::vector<std::string>{kRunJson, kRunMarkdown, kRunPage}));

@@ -8,24 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "case_api/scenario.hpp"
-#include "test_util.hpp"
+#include "support/test_util.hpp"
 
 namespace lockedges {
 namespace {
 
 using nlohmann::json;
-using testing::bin;
-using testing::run;
-using testing::ScratchDir;
 
 std::vector<std::string> scenario_names() { return Registry::instance().names(); }
-
-std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string name = info.param;
-  for (char& c : name)
-    if (c == '-') c = '_';
-  return name;
-}
 
 class EveryScenario : public ::testing::TestWithParam<std::string> {};
 
@@ -169,7 +159,7 @@ TEST_P(EveryScenario, StressModeCountsOpsAndSymptoms) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, EveryScenario, ::testing::ValuesIn(scenario_names()), test_name);
+INSTANTIATE_TEST_SUITE_P(Scenarios, EveryScenario, ::testing::ValuesIn(scenario_names()), testing::param_name);
 
 // The CPU profile: a pprof file google-pprof reads, a flame graph, the top
 // functions, and every worker thread sampled (per-thread timers): the

@@ -1,6 +1,6 @@
-// Teaching output: the column diagram, colour rules, FIX tags, `explain`
-// drawn from a real run, and `run --step`, whose gate must not hide the race
-// it shows: a stepped run reports exactly what a normal forced run reports.
+// `explain` drawn from a real run, and `run --step`, whose gate must not
+// hide the race it shows: a stepped run reports what a normal forced run
+// reports. Through the binaries, as a user runs them.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -16,191 +16,16 @@
 #include <set>
 #include <thread>
 
-#include "terminal/color.hpp"
-#include "driving/recorded_run.hpp"
 #include "case_api/scenario.hpp"
-#include "sources/source.hpp"
-#include "terminal/diagram.hpp"
-#include "test_util.hpp"
 #include "detection/tsan_log.hpp"
+#include "sources/source.hpp"
+#include "support/test_util.hpp"
+#include "util/text.hpp"
 
 extern char** environ;
 
 namespace lockedges {
 namespace {
-
-using testing::bin;
-using testing::run;
-using testing::ScratchDir;
-using testing::slurp;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
-
-Event event(std::uint64_t seq, int thread, std::string what) {
-  Event e;
-  e.seq = seq;
-  e.thread = thread;
-  e.kind = "step";
-  e.what = std::move(what);
-  return e;
-}
-
-// ---- the column diagram -------------------------------------------------------
-
-// A writer and a reader (the variant's own thread, "main", does nothing):
-// two columns, rows in event order, each in its thread's column.
-TEST(Diagram, OneColumnPerActingThreadRowsInOrderWithinTheWidth) {
-  const std::vector<std::string> names = {"main", "writer", "reader"};
-  const std::vector<Event> events = {
-      event(0, 1, "takes shared lock counters.mu_"),
-      event(1, 1, "releases shared lock counters.mu_"),
-      event(2, 2, "takes shared lock counters.mu_ and reads visits = 0, a line long enough to wrap inside its "
-                  "column more than once"),
-      event(3, 1, "deferred action writes visits = 1"),
-  };
-  const std::string out = render_diagram(events, names, 100, Palette(false));
-  const auto lines = lines_of(out);
-  for (const auto& line : lines) EXPECT_LE(display_width(line), 100u) << line;
-  ASSERT_GE(lines.size(), 2u + events.size());
-  EXPECT_FALSE(contains(lines[0], "main")) << "a thread with no event gets no column";
-  const auto writer_col = lines[0].find("writer");
-  const auto reader_col = lines[0].find("reader");
-  ASSERT_NE(writer_col, std::string::npos);
-  ASSERT_NE(reader_col, std::string::npos);
-  EXPECT_LT(writer_col, reader_col) << "columns in thread order";
-  EXPECT_TRUE(contains(lines[1], "─")) << "a rule under the names";
-
-  // Each event's row starts with its number and puts ● in its thread's column.
-  std::size_t at = 2;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    ASSERT_LT(at, lines.size());
-    const std::string& row = lines[at];
-    EXPECT_EQ(row.rfind(std::to_string(i + 1) + ".", 0), 0u) << row;
-    const std::size_t marker = display_width(row.substr(0, row.find("●")));
-    EXPECT_EQ(marker, events[i].thread == 1 ? writer_col : reader_col) << row;
-    const std::string first_word = events[i].what.substr(0, events[i].what.find(' '));
-    EXPECT_TRUE(contains(row, first_word)) << row;
-    ++at;
-    while (at < lines.size() && !std::isdigit(static_cast<unsigned char>(lines[at][0]))) ++at;  // wrapped lines
-  }
-  EXPECT_GT(lines.size(), 2u + events.size()) << "the long event wraps inside its column";
-  const std::string wrapped = lines[5];
-  EXPECT_EQ(display_width(wrapped.substr(0, wrapped.find("│"))), writer_col)
-      << "while the reader's text wraps, the writer's lifeline goes on: " << wrapped;
-}
-
-TEST(Diagram, TooManyThreadsForColumnsFallsBackToOneLinePerEvent) {
-  std::vector<std::string> names;
-  std::vector<Event> events;
-  for (int t = 0; t < 8; ++t) {
-    names.push_back("thread number " + std::to_string(t));
-    events.push_back(event(static_cast<std::uint64_t>(t), t, "does its part of the schedule"));
-  }
-  const std::string out = render_diagram(events, names, 60, Palette(false));
-  for (const auto& line : lines_of(out)) EXPECT_LE(display_width(line), 60u) << line;
-  EXPECT_TRUE(contains(out, "thread number 7: does its part")) << out;
-}
-
-TEST(Diagram, WrapCutsWordsWiderThanTheColumn) {
-  const auto lines = wrap_text("a averyveryverylongword b", 6);
-  EXPECT_EQ(lines, (std::vector<std::string>{"a", "averyv", "eryver", "ylongw", "ord b"}));
-  EXPECT_EQ(wrap_text("", 10), std::vector<std::string>{""});
-}
-
-TEST(Diagram, ColourEscapesDoNotCountTowardsTheWidth) {
-  const Palette palette(true);
-  const std::string painted = palette.paint("writer", palette.thread(1));
-  EXPECT_TRUE(contains(painted, "\033[")) << "colour on: an escape";
-  EXPECT_EQ(display_width(painted), 6u);
-  const std::vector<Event> events = {event(0, 1, "one"), event(1, 2, "two")};
-  for (const auto& line : lines_of(render_diagram(events, {"main", "a", "b"}, 100, palette)))
-    EXPECT_LE(display_width(line), 100u);
-  EXPECT_NE(palette.thread(1).get_foreground().value.term_color, palette.thread(2).get_foreground().value.term_color)
-      << "one colour per thread";
-  EXPECT_FALSE(contains(Palette(false).paint("writer", Palette(false).thread(1)), "\033["));
-}
-
-// ---- colour rules ------------------------------------------------------------
-
-// A real terminal (a pseudo-terminal), so only the flag and NO_COLOR decide.
-class Pty {
- public:
-  Pty() {
-    master_ = posix_openpt(O_RDWR | O_NOCTTY);
-    if (master_ >= 0 && grantpt(master_) == 0 && unlockpt(master_) == 0) slave_ = open(ptsname(master_), O_RDWR | O_NOCTTY);
-  }
-  ~Pty() {
-    if (slave_ >= 0) close(slave_);
-    if (master_ >= 0) close(master_);
-  }
-  int fd() const { return slave_; }
-
- private:
-  int master_ = -1;
-  int slave_ = -1;
-};
-
-TEST(Color, OnlyOnATerminalWithoutNoColorOrTheFlag) {
-  Pty pty;
-  ASSERT_GE(pty.fd(), 0) << "no pseudo-terminal";
-  const char* saved = std::getenv("NO_COLOR");
-  const std::string restore = saved ? saved : "";
-  unsetenv("NO_COLOR");
-  EXPECT_TRUE(use_color(false, pty.fd()));
-  EXPECT_FALSE(use_color(true, pty.fd())) << "--no-color";
-  setenv("NO_COLOR", "1", 1);
-  EXPECT_FALSE(use_color(false, pty.fd())) << "NO_COLOR=1";
-  setenv("NO_COLOR", "", 1);
-  EXPECT_TRUE(use_color(false, pty.fd())) << "an empty NO_COLOR does not count";
-  const int null_fd = open("/dev/null", O_WRONLY);
-  unsetenv("NO_COLOR");
-  EXPECT_FALSE(use_color(false, null_fd)) << "not a terminal";
-  close(null_fd);
-  if (saved) setenv("NO_COLOR", restore.c_str(), 1);
-}
-
-// ---- FIX tags ----------------------------------------------------------------
-
-TEST(Tags, FixTagsAreFoundOnlyWhenAskedForAndAreNeverGroundTruth) {
-  const std::string text = "x = 1;  // RACE(A): write\nlock();  // FIX(A): locks first\nuse();  // DEADLOCK(B): inner\n";
-  const auto truth = find_tags(text);
-  ASSERT_EQ(truth.size(), 2u);
-  for (const auto& t : truth) EXPECT_NE(t.kind, "FIX");
-  const auto fixes = find_tags(text, TagKinds::kFix);
-  ASSERT_EQ(fixes.size(), 1u);
-  EXPECT_EQ(fixes[0].kind, "FIX");
-  EXPECT_EQ(fixes[0].id, "A");
-  EXPECT_EQ(fixes[0].line, 2);
-  EXPECT_EQ(fixes[0].note, "locks first");
-}
-
-// Every case marks the lines of its fix; a FIX id names a ground-truth tag of
-// the same case, or `symptom` for the bug no detector sees.
-TEST(Tags, EveryScenarioTagsItsFix) {
-  for (const auto& s : Registry::instance().all()) {
-    const auto text = embedded_source(s.source_path());
-    ASSERT_TRUE(text.has_value()) << s.name;
-    const auto fixes = find_tags(*text, TagKinds::kFix);
-    EXPECT_FALSE(fixes.empty()) << s.name;
-    std::set<std::string> ids{"symptom"};
-    for (const auto& t : find_tags(*text)) ids.insert(t.id);
-    for (const auto& f : fixes) EXPECT_TRUE(ids.count(f.id)) << s.name << " FIX(" << f.id << ") fixes no tagged bug";
-  }
-}
-
-// ---- explain -----------------------------------------------------------------
 
 class EveryScenarioTeaches : public ::testing::TestWithParam<std::string> {};
 
@@ -333,17 +158,10 @@ TEST_P(EveryScenarioSteps, SteppedRunsReportWhatNormalForcedRunsReport) {
   }
 }
 
-std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string name = info.param;
-  for (char& c : name)
-    if (c == '-') c = '_';
-  return name;
-}
-
 INSTANTIATE_TEST_SUITE_P(Scenarios, EveryScenarioTeaches, ::testing::ValuesIn(Registry::instance().names()),
-                         test_name);
+                         testing::param_name);
 INSTANTIATE_TEST_SUITE_P(Scenarios, EveryScenarioSteps, ::testing::ValuesIn(Registry::instance().names()),
-                         test_name);
+                         testing::param_name);
 
 // The acceptance run: the first broken variant, no delay, standard input at
 // end-of-file (run() gives the child /dev/null), colour off in a file.
@@ -436,11 +254,6 @@ TEST(Step, CtrlCEndsTheChildAndExitsOne) {
   EXPECT_TRUE(contains(slurp(out_path), "Stopped at step")) << slurp(out_path);
 }
 
-}  // namespace
-}  // namespace lockedges
-
-namespace lockedges {
-namespace {
 
 // The parent side of `run --step` and `explain` (pipes, a child thread, the
 // Ctrl-C flag) under both sanitizer builds: any report fails.

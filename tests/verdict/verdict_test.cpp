@@ -12,6 +12,7 @@ namespace {
 
 // The tags of a real case, deferred-lambda-write (its source is embedded).
 const char* const kSource = "cases/deferred_lambda_write.cpp";
+const std::string kFramePath = std::string("/src/") + kSource;  // the file as a TSan frame names it
 
 std::vector<Tag> tags() { return find_tags(*embedded_source(kSource)); }
 
@@ -20,7 +21,7 @@ tsan::Finding race_at(std::vector<int> lines) {
   tsan::Finding f;
   f.kind = "data race";
   f.count = 1;
-  for (int line : lines) f.locations.push_back({std::string("/src/") + kSource, line, "write", "T1", {}, true});
+  for (int line : lines) f.locations.push_back({kFramePath, line, "write", "T1", {}, true});
   return f;
 }
 

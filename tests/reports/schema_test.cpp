@@ -12,16 +12,13 @@
 
 #include "reports/json_report.hpp"
 #include "reports/report.hpp"
-#include "sample_report.hpp"
-#include "test_util.hpp"
+#include "support/sample_report.hpp"
+#include "support/test_util.hpp"
 
 namespace lockedges {
 namespace {
 
 using nlohmann::json;
-using testing::bin;
-using testing::run;
-using testing::ScratchDir;
 
 const std::string kSchema = std::string(LOCKEDGES_SOURCE_DIR) + "/reports/schema.json";
 

@@ -4,15 +4,48 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "case_api/scenario.hpp"
 #include "child/spawn.hpp"
+
+namespace lockedges {
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// `text`'s lines, without their line ends.
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace lockedges
 
 namespace lockedges::testing {
 
-inline std::string bin(const std::string& name) { return std::string(LOCKEDGES_BIN_DIR) + "/" + name; }
+// A registered scenario, or a test failure (an exception) when it is not.
+inline const Scenario& registered(const std::string& name) {
+  const Scenario* s = Registry::instance().find(name);
+  if (s == nullptr) throw std::runtime_error(name + " is not registered");
+  return *s;
+}
+
+// A parameterised test's name from its scenario's: deferred_lambda_write.
+inline std::string param_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& c : name)
+    if (c == '-') c = '_';
+  return name;
+}
+
+inline std::string bin(const std::string& name) { return (std::filesystem::path(LOCKEDGES_BIN_DIR) / name).string(); }
 
 inline std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -68,3 +101,13 @@ inline Ran run(const std::string& program, std::vector<std::string> args,
 }
 
 }  // namespace lockedges::testing
+
+namespace lockedges {
+
+// The helpers every test that runs a binary uses, without `testing::`.
+using testing::bin;
+using testing::run;
+using testing::ScratchDir;
+using testing::slurp;
+
+}  // namespace lockedges

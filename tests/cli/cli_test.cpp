@@ -3,17 +3,10 @@
 
 #include <sstream>
 
-#include "test_util.hpp"
+#include "support/test_util.hpp"
 
 namespace lockedges {
 namespace {
-
-using testing::bin;
-using testing::run;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 TEST(Cli, HelpListsTheSubcommandsAndScenarios) {
   const auto r = run(bin("lockedges"), {"--help"});

@@ -8,16 +8,13 @@
 #include <pugixml.hpp>
 
 #include "reports/junit.hpp"
-#include "sample_report.hpp"
-#include "test_util.hpp"
+#include "support/sample_report.hpp"
+#include "support/test_util.hpp"
 
 namespace lockedges {
 namespace {
 
 using nlohmann::json;
-using testing::bin;
-using testing::run;
-using testing::ScratchDir;
 
 pugi::xml_document parse(const std::string& xml) {
   pugi::xml_document doc;

@@ -7,12 +7,10 @@
 
 #include "driving/detection_speed.hpp"
 #include "case_api/scenario.hpp"
-#include "test_util.hpp"
+#include "support/test_util.hpp"
 
 namespace lockedges {
 namespace {
-
-using testing::ScratchDir;
 
 const std::string kTsan = std::string(LOCKEDGES_BIN_DIR) + "/lockedges-tsan";
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "test_util.hpp"
+#include "support/test_util.hpp"
 
 namespace lockedges::asan {
 namespace {

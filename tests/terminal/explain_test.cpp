@@ -15,21 +15,6 @@
 namespace lockedges {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-const Scenario& deferred_lambda_write() {
-  const Scenario* s = Registry::instance().find("deferred-lambda-write");
-  if (s == nullptr) throw std::runtime_error("deferred-lambda-write is not registered");
-  return *s;
-}
-
 // A lesson of the test's own, so what the renderer prints is known here
 // (and comes from the lesson it is given).
 Lesson test_lesson() {
@@ -59,12 +44,12 @@ ExplainRun recorded_run() {
 }
 
 std::string explained(const ExplainRun& run, bool color = false) {
-  return render_explain(deferred_lambda_write(), test_lesson(), run, Palette(color), 100);
+  return render_explain(testing::registered("deferred-lambda-write"), test_lesson(), run, Palette(color), 100);
 }
 
 TEST(Explain, TellsTheLessonInItsOrder) {
   const std::string text = explained(recorded_run());
-  EXPECT_TRUE(text.starts_with("deferred-lambda-write (seed §1.1, 4.1)\n" + deferred_lambda_write().title + "\n"));
+  EXPECT_TRUE(text.starts_with("deferred-lambda-write (seed §1.1, 4.1)\n" + testing::registered("deferred-lambda-write").title + "\n"));
   std::size_t at = 0;
   for (const char* section : {"\nThe pitfall\n", "\nThe bad interleaving\n", "\nThe interleaving, as recorded\n",
                               "\nThe racing lines (cases/deferred_lambda_write.cpp)\n",
@@ -78,7 +63,7 @@ TEST(Explain, TellsTheLessonInItsOrder) {
   EXPECT_TRUE(contains(text, "\n  1. writer takes the shared lock and reads visits = 0\n"));
   EXPECT_TRUE(contains(text, "\n  2. writer's scope ends"));
   EXPECT_TRUE(contains(text, "\n  Take the exclusive lock and declare the deferred action after it.\n"));
-  for (const auto& v : deferred_lambda_write().variants) EXPECT_TRUE(contains(text, v.summary)) << v.name;
+  for (const auto& v : testing::registered("deferred-lambda-write").variants) EXPECT_TRUE(contains(text, v.summary)) << v.name;
 }
 
 TEST(Explain, ProseIsWrappedWithinSeventyEightColumnsUnderItsHeadingOrNumber) {
@@ -105,7 +90,7 @@ TEST(Explain, ProseIsWrappedWithinSeventyEightColumnsUnderItsHeadingOrNumber) {
 
 TEST(Explain, QuotesTheRacingAndTheFixedLinesWithTheirTags) {
   const std::string text = explained(recorded_run());
-  const auto source = embedded_source(deferred_lambda_write().source_path());
+  const auto source = embedded_source(testing::registered("deferred-lambda-write").source_path());
   ASSERT_TRUE(source.has_value());
   for (const auto kinds : {TagKinds::kGroundTruth, TagKinds::kFix}) {
     const auto tags = find_tags(*source, kinds);

@@ -1,0 +1,74 @@
+// The timer queue a case may use (case_api/timer_queue).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "case_api/run.hpp"
+#include "case_api/timer_queue.hpp"
+
+namespace lockedges {
+namespace {
+
+TEST(TimerQueue, ACallbackRunsOnceItsDelayHasPassed) {
+  std::atomic<bool> ran{false};
+  const auto start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point when;
+  {
+    lockedges::TimerQueue timers;
+    timers.schedule(std::chrono::milliseconds(20), [&] {
+      when = std::chrono::steady_clock::now();
+      ran = true;
+    });
+    while (!ran) std::this_thread::yield();
+    EXPECT_EQ(timers.fired(), 1u);
+  }
+  EXPECT_GE(when - start, std::chrono::milliseconds(20));
+}
+
+TEST(TimerQueue, ACancelledCallbackNeverRuns) {
+  bool ran = false;
+  {
+    lockedges::TimerQueue timers;
+    const auto id = timers.schedule(std::chrono::seconds(30), [&] { ran = true; });
+    EXPECT_TRUE(timers.cancel(id));
+    EXPECT_FALSE(timers.cancel(id)) << "already cancelled";
+  }  // the destructor returns at once: nothing pending, nothing running
+  EXPECT_FALSE(ran);
+}
+
+TEST(TimerQueue, CancelAndWaitWaitsForTheCallbackInFlight) {
+  lockedges::TimerQueue timers;
+  std::atomic<bool> started{false};
+  bool finished = false;  // written by the callback, read after cancel_and_wait
+  const auto id = timers.schedule(std::chrono::nanoseconds(0), [&] {
+    started = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    finished = true;
+  });
+  while (!started) std::this_thread::yield();
+  EXPECT_FALSE(timers.cancel_and_wait(id)) << "it was running, not pending";
+  EXPECT_TRUE(finished);
+}
+
+TEST(TimerQueue, TheTimerThreadTakesASlotInTheRun) {
+  lockedges::Run run(Mode::kForced, Limits{});
+  {
+    lockedges::TimerQueue timers("timer");
+    std::atomic<bool> ran{false};
+    timers.schedule(std::chrono::nanoseconds(0), [&] {
+      run.post(1, "timer fires");
+      ran = true;
+    });
+    EXPECT_TRUE(run.await(1));
+  }
+  EXPECT_EQ(run.thread_names(), (std::vector<std::string>{"main", "timer"}));
+  const auto events = run.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].what, "timer fires");
+  EXPECT_EQ(events[0].thread, 1);
+}
+
+}  // namespace
+}  // namespace lockedges

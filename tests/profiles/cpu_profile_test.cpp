@@ -1,0 +1,66 @@
+// Reading a gperftools CPU profile (profiles/cpu_profile).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "profiles/cpu_profile.hpp"
+
+namespace lockedges::profile {
+namespace {
+
+std::string profile_bytes(const std::vector<std::uint64_t>& slots, const std::string& maps) {
+  std::string bytes(slots.size() * 8, '\0');
+  std::memcpy(bytes.data(), slots.data(), bytes.size());
+  return bytes + maps;
+}
+
+TEST(CpuProfile, ReadsHeaderSamplesTrailerAndExecutableMappings) {
+  const std::string maps =
+      "55d000000000-55d000001000 r--p 00000000 08:01 1 /opt/app\n"
+      "55d000001000-55d000005000 r-xp 00001000 08:01 1 /opt/app\n";
+  std::string error;
+  const auto p = read_cpu_profile(
+      profile_bytes({0, 3, 0, 1000, 0, 2, 2, 0x55d000001234, 0x55d000002000, 5, 1, 0x55d000001300, 0, 1, 0}, maps),
+      error);
+  ASSERT_TRUE(p) << error;
+  EXPECT_EQ(p->period_us, 1000u);
+  ASSERT_EQ(p->samples.size(), 2u);
+  EXPECT_EQ(p->samples[0].count, 2u);
+  EXPECT_EQ(p->samples[0].pcs, (std::vector<std::uint64_t>{0x55d000001234, 0x55d000002000}));
+  EXPECT_EQ(p->samples[1].count, 5u);
+  ASSERT_EQ(p->mappings.size(), 1u) << "only executable regions";
+  EXPECT_EQ(p->mappings[0].path, "/opt/app");
+  EXPECT_EQ(p->mappings[0].offset, 0x1000u);
+}
+
+TEST(CpuProfile, RejectsABadHeaderAndATruncatedFile) {
+  std::string error;
+  EXPECT_FALSE(read_cpu_profile(profile_bytes({1, 3, 0, 1000, 0, 0, 1, 0}, ""), error));
+  EXPECT_NE(error.find("header"), std::string::npos) << error;
+  error.clear();
+  EXPECT_FALSE(read_cpu_profile(profile_bytes({0, 3, 0, 1000, 0, 2, 5, 1, 2}, ""), error));
+  EXPECT_NE(error.find("past the end"), std::string::npos) << error;
+  error.clear();
+  EXPECT_FALSE(read_cpu_profile(profile_bytes({0, 3, 0, 1000, 0, 2, 1, 1}, ""), error));
+  EXPECT_NE(error.find("trailer"), std::string::npos) << error;
+}
+
+TEST(CpuProfile, NamesWhatItCanAndKeepsTheRestAsAddressesRootFirst) {
+  // No file behind the mapping: nm finds nothing, so every frame stays an
+  // address; the stack is root first, and a return address is named by the
+  // call before it.
+  const std::string maps = "7f0000000000-7f0000010000 r-xp 00000000 08:01 1 /nonexistent/libx.so\n";
+  std::string error;
+  const auto p =
+      read_cpu_profile(profile_bytes({0, 3, 0, 1000, 0, 3, 2, 0x7f0000000100, 0x7f0000000200, 0, 1, 0}, maps), error);
+  ASSERT_TRUE(p) << error;
+  const auto stacks = symbolize(*p, "/nonexistent/app", error);
+  ASSERT_EQ(stacks.size(), 1u) << error;
+  EXPECT_EQ(stacks[0].count, 3);
+  EXPECT_EQ(stacks[0].frames, (std::vector<std::string>{"0x1ff", "0x100"}));
+  EXPECT_EQ(collapsed_text(stacks), "0x1ff;0x100 3\n");
+}
+
+}  // namespace
+}  // namespace lockedges::profile
