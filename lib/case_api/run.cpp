@@ -186,10 +186,8 @@ void Run::on_deadlock(std::function<void(const std::string&)> handler) {
   deadlock_handler_ = std::move(handler);
 }
 
-// Polls the slots: a deadlock is every running thread blocked on a lock
-// that some thread holds, each still in the same wait (same wait_seq) for
-// kDeadlockAfter. A thread blocked on a lock nobody holds has been woken
-// and waits only for a CPU, however long a loaded machine makes that.
+// Polls the slots: a deadlock is every running thread blocked on a lock,
+// each still in the same wait (same wait_seq) for kDeadlockAfter.
 void Run::watch_for_deadlock() {
   std::vector<std::uint64_t> before;
   auto stuck_since = Clock::now();
@@ -211,27 +209,10 @@ void Run::watch_for_deadlock() {
       continue;
     }
     if (Clock::now() - stuck_since >= kDeadlockAfter) {
-      if (!every_wait_is_on_a_held_lock()) {
-        stuck_since = Clock::now();
-        continue;
-      }
       deadlock_handler_(describe_deadlock());
       return;
     }
   }
-}
-
-// Read only once the waits have stood for kDeadlockAfter, so each thread is
-// still blocked on the lock it names, and the locks a run's threads wait on
-// outlive them (they guard what the threads share).
-bool Run::every_wait_is_on_a_held_lock() const {
-  const int count = track_count_.load(std::memory_order_relaxed);
-  for (int i = 1; i < count; ++i) {
-    if (!tracks_[i].running.load(std::memory_order_relaxed)) continue;
-    const auto* lock = static_cast<const SharedMutex*>(tracks_[i].waiting_on.load(std::memory_order_relaxed));
-    if (lock == nullptr || !lock->held()) return false;
-  }
-  return true;
 }
 
 // Called only once every thread is stuck for good, so nothing it reads is

@@ -187,7 +187,6 @@ class Run {
   void post_text(int step, std::string_view what);
   void record_event(std::string_view kind, std::string_view what, int peer);
   void watch_for_deadlock();
-  bool every_wait_is_on_a_held_lock() const;
   std::string describe_deadlock() const;
 
   Mode mode_;

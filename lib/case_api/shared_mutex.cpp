@@ -77,16 +77,9 @@ void SharedMutex::waited(std::int64_t ns) {
 
 void SharedMutex::took_exclusive() {
   exclusive_.fetch_add(1, std::memory_order_relaxed);
-  holders_.fetch_add(1, std::memory_order_relaxed);
   owner_.store(Run::current_thread(), std::memory_order_relaxed);
   held_since_ns_ = now_ns();
   record("lock", "takes exclusive lock ", name_);
-}
-
-void SharedMutex::took_shared() {
-  shared_.fetch_add(1, std::memory_order_relaxed);
-  holders_.fetch_add(1, std::memory_order_relaxed);
-  record("lock", "takes shared lock ", name_);
 }
 
 void SharedMutex::lock() {
@@ -108,7 +101,6 @@ void SharedMutex::unlock() {
   total_hold_ns_.fetch_add(held, std::memory_order_relaxed);
   raise_max(max_hold_ns_, held);
   owner_.store(-1, std::memory_order_relaxed);
-  holders_.fetch_sub(1, std::memory_order_relaxed);
   mu_.unlock();
 }
 
@@ -116,18 +108,19 @@ void SharedMutex::lock_shared() {
   waited(acquire(
       this, name_, "waits for shared lock ", [this] { return mu_.try_lock_shared(); },
       [this] { mu_.unlock_shared(); }, [this] { mu_.lock_shared(); }));
-  took_shared();
+  shared_.fetch_add(1, std::memory_order_relaxed);
+  record("lock", "takes shared lock ", name_);
 }
 
 bool SharedMutex::try_lock_shared() {
   if (!mu_.try_lock_shared()) return false;
-  took_shared();
+  shared_.fetch_add(1, std::memory_order_relaxed);
+  record("lock", "takes shared lock ", name_);
   return true;
 }
 
 void SharedMutex::unlock_shared() {
   record("unlock", "releases shared lock ", name_);
-  holders_.fetch_sub(1, std::memory_order_relaxed);
   mu_.unlock_shared();
 }
 

@@ -8,7 +8,7 @@
 //   - events for the recorded interleaving (takes, waits for, releases);
 //   - which thread is blocked on it right now, so a forced schedule can see
 //     that a fixed variant's lock is holding a thread back, and the deadlock
-//     watchdog can say who waits for what, and whether anyone holds it.
+//     watchdog can say who waits for what.
 //
 // An acquisition tries first: a failed try is a wait, counted exactly. In
 // the ThreadSanitizer build a successful try is redone as a blocking
@@ -63,16 +63,11 @@ class SharedMutex {
   // The run slot of the thread holding it exclusively, or -1 (relaxed: for
   // reports, not for decisions).
   int exclusive_owner() const { return owner_.load(std::memory_order_relaxed); }
-  // Whether any thread holds it, in either mode (relaxed, as above): the
-  // deadlock watchdog counts a thread blocked on a lock nobody holds as
-  // about to run (it has been woken and not yet scheduled), never as stuck.
-  bool held() const { return holders_.load(std::memory_order_relaxed) > 0; }
   LockStats stats() const;
 
  private:
   void waited(std::int64_t ns);
   void took_exclusive();
-  void took_shared();
 
   std::shared_mutex mu_;
   std::string name_;
@@ -86,7 +81,6 @@ class SharedMutex {
   std::atomic<std::int64_t> max_hold_ns_{0};
   std::int64_t held_since_ns_ = 0;  // written and read only by the exclusive holder
   std::atomic<int> owner_{-1};
-  std::atomic<int> holders_{0};  // threads holding it now, in either mode
 };
 
 }  // namespace lockedges

@@ -184,23 +184,5 @@ TEST(Deadlock, ALongWaitThatEndsIsNoDeadlock) {
   EXPECT_EQ(this_thread_lock_waits().waits, 0u) << "the variant's own thread never waited";
 }
 
-// Threads blocked on a lock nobody holds have been woken and wait only for
-// a CPU: on a loaded machine that can outlast the watchdog's patience, and
-// it must not call it a deadlock. Both threads say they are blocked on a
-// free lock, as the lock's own instrumentation says it, for twice as long.
-TEST(Deadlock, ThreadsWaitingOnAFreeLockAreNoDeadlock) {
-  lockedges::Run run(Mode::kStress, Limits{.stress_seconds = 30});
-  std::string fired;
-  run.on_deadlock([&](const std::string& who) { fired = who; });
-  SharedMutex mu("mu_");
-  const auto blocked_on_free_lock = [&] {
-    lockedges::Run::mark_waiting(&mu, &mu.name());
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
-    lockedges::Run::mark_waiting(nullptr, nullptr);
-  };
-  run.threads({{"first", blocked_on_free_lock}, {"second", blocked_on_free_lock}});
-  EXPECT_EQ(fired, "");
-}
-
 }  // namespace
 }  // namespace lockedges
