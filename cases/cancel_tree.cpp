@@ -282,9 +282,14 @@ void stress(Run& run) {
   Tree tree(kStressChildren);
   std::atomic<std::uint64_t> armed{0};     // last round handed to the worker
   std::atomic<std::uint64_t> finished{0};  // last round the worker is done with
+  std::atomic<bool> left{false};           // a thread has left its loop: the other waits for it no more
   // Waits until `counter` reaches `round`; false when the run ends first.
-  auto wait_for = [&run](const std::atomic<std::uint64_t>& counter, std::uint64_t round, std::uint64_t i) {
+  // keep_going(i) reads the clock on few values of i, so a thread the run
+  // ends for while its partner waits says so through `left`, or the
+  // partner would wait for good.
+  auto wait_for = [&run, &left](const std::atomic<std::uint64_t>& counter, std::uint64_t round, std::uint64_t i) {
     while (counter.load(std::memory_order_acquire) < round) {
+      if (left.load(std::memory_order_acquire)) return counter.load(std::memory_order_acquire) >= round;
       if (!run.keep_going(i)) return false;
       std::this_thread::yield();
     }
@@ -299,6 +304,7 @@ void stress(Run& run) {
                     if (!wait_for(finished, i + 1, i)) break;
                     ++parent_rounds;
                   }
+                  left.store(true, std::memory_order_release);
                 }},
                {"worker", [&] {
                   for (std::uint64_t i = 0; run.keep_going(i); ++i) {
@@ -307,6 +313,7 @@ void stress(Run& run) {
                     finished.store(i + 1, std::memory_order_release);
                     ++worker_rounds;
                   }
+                  left.store(true, std::memory_order_release);
                 }}});
   run.ops(parent_rounds + worker_rounds);
   run.symptom("deadlocks", 0);  // a deadlocked run never gets here: the watchdog reports 1
