@@ -34,13 +34,17 @@ endfunction()
 
 # lockedges_library(<name> SOURCES ... [PLAIN_SOURCES ...] [SANITIZER_SOURCES ...]
 #                   [DEPENDS <lockedges library> ...] [LINK <target> ...]
-#                   [PLAIN_LINK <target> ...] [PLAIN_ONLY] [FILE_BY_FILE])
+#                   [PLAIN_LINK <target> ...] [PLAIN_ONLY] [FILE_BY_FILE] [HOT])
 # FILE_BY_FILE: no unity build, for the code that runs in a sanitized
 # child's threads beside the case (case_api, worker): there, which calls are
 # inlined across files changes what ThreadSanitizer keeps of each thread's
 # history, so it stays as each file alone compiles it.
+# HOT: code a stress child or a benchmark times (case_api, worker,
+# benchmarks), built at the build type's -O2; the rest of the plain build
+# (the parent's work, reports, the command line) at -O1, which compiles
+# faster and runs fast enough. The sanitizer builds are -O1 throughout.
 function(lockedges_library name)
-  cmake_parse_arguments(PARSE_ARGV 1 L "PLAIN_ONLY;FILE_BY_FILE" ""
+  cmake_parse_arguments(PARSE_ARGV 1 L "PLAIN_ONLY;FILE_BY_FILE;HOT" ""
                         "SOURCES;PLAIN_SOURCES;SANITIZER_SOURCES;DEPENDS;LINK;PLAIN_LINK")
   set(root ${CMAKE_BINARY_DIR}/include/${name})
   file(MAKE_DIRECTORY ${root})
@@ -56,6 +60,9 @@ function(lockedges_library name)
     set(target lockedges_${name}${suffix})
     add_library(${target} STATIC ${L_SOURCES})
     if(flavour STREQUAL "plain")
+      if(NOT L_HOT)
+        target_compile_options(${target} PRIVATE -O1)
+      endif()
       target_sources(${target} PRIVATE ${L_PLAIN_SOURCES})
       target_link_libraries(${target} PUBLIC ${L_PLAIN_LINK})
     else()
