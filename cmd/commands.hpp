@@ -57,5 +57,8 @@ struct UsageError : std::runtime_error {
 void check_scenario(const std::string& name, bool allow_all);
 std::string unknown_command(const std::vector<std::string>& args);
 std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args);
+// A number from `min` to `max`, finite: CLI::Range lets NaN through (no
+// comparison with it is true) and so starts a child with a nonsense limit.
+CLI::Validator finite_range(double min, double max);
 
 }  // namespace lockedges::cli

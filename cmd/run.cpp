@@ -58,18 +58,18 @@ void setup_run(CLI::App& app, Context& context) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   cmd->add_option("--stress-seconds", d.stress_seconds, "How long each stress child runs")
-      ->check(CLI::Range(0.01, 3600.0))
+      ->check(finite_range(0.01, 3600.0))
       ->capture_default_str();
   cmd->add_option("--profile-seconds", d.profile_seconds,
                   "CPU profile of each variant's stress workload, in seconds (0: none). Up to --stress-seconds, "
                   "the stress child itself is profiled (for its whole run); longer, a profiled child of its own runs")
-      ->check(CLI::Range(0.0, 3600.0))
+      ->check(finite_range(0.0, 3600.0))
       ->capture_default_str();
   cmd->add_option("--hz", d.profile_hz, "CPU profile sampling rate (CPUPROFILE_FREQUENCY)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   cmd->add_option("--timeout", d.timeout_seconds, "Watchdog limit per child process, in seconds (a stress child counts as hung 2 s past --stress-seconds)")
-      ->check(CLI::Range(0.1, 86400.0))
+      ->check(finite_range(0.1, 86400.0))
       ->capture_default_str();
   cmd->add_option("--tsan-binary", o->tsan_binary, "ThreadSanitizer build to run instead of the sibling")
       ->group("");

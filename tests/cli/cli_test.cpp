@@ -60,6 +60,29 @@ TEST(Cli, BadOptionValueExitsTwoNamingTheChoices) {
   EXPECT_EQ(runs.code(), 2) << runs.err;
 }
 
+// NaN passes every `<` and `>` check, so a range alone lets it through;
+// each seconds option refuses it, both infinities, and a value past its
+// bound, before anything starts.
+TEST(Cli, EverySecondsOptionRefusesNanInfinityAndValuesPastItsBounds) {
+  const std::vector<std::vector<std::string>> options = {{"run", "all", "--stress-seconds"},
+                                                         {"run", "all", "--profile-seconds"},
+                                                         {"run", "all", "--timeout"},
+                                                         {"profile", "--seconds"}};
+  for (const auto& option : options) {
+    for (const char* bad : {"nan", "NaN", "inf", "-inf", "1e9", "-1", "2s"}) {
+      std::vector<std::string> args = option;
+      args.push_back(bad);
+      const auto r = run(bin("lockedges"), args);
+      EXPECT_EQ(r.code(), 2) << option.back() << " " << bad << ": " << r.err;
+      EXPECT_TRUE(contains(r.err, option.back())) << r.err;
+      EXPECT_TRUE(contains(r.err, std::string("'") + bad + "'")) << r.err;
+      EXPECT_EQ(r.out, "") << option.back() << " " << bad;
+    }
+  }
+  const auto nan = run(bin("lockedges"), {"run", "all", "--stress-seconds", "nan"});
+  EXPECT_TRUE(contains(nan.err, "not a finite number; give one from 0.01 to 3600")) << nan.err;
+}
+
 TEST(Cli, NoSubcommandIsAUsageError) {
   EXPECT_EQ(run(bin("lockedges"), {}).code(), 2);
 }
