@@ -60,5 +60,8 @@ std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args
 // A number from `min` to `max`, finite: CLI::Range lets NaN through (no
 // comparison with it is true) and so starts a child with a nonsense limit.
 CLI::Validator finite_range(double min, double max);
+// A folder the sanitizers can be told to log in: any name but one holding
+// both kinds of quote (see sanitizer_option_value).
+CLI::Validator sanitizer_log_folder();
 
 }  // namespace lockedges::cli

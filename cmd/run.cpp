@@ -43,6 +43,7 @@ void setup_run(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"text", "json", "md"}))
       ->capture_default_str();
   cmd->add_option("--out", d.out_dir, "Report folder: index.html (the page to open), report.md, report.json and every child's logs")
+      ->check(sanitizer_log_folder())
       ->capture_default_str();
   cmd->add_option("--junit", o->request.junit,
                   "Also write JUnit XML to this file: a test suite per scenario, a test case per expectation")

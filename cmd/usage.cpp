@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "case_api/scenario.hpp"
+#include "child/sanitizers.hpp"
 #include "commands.hpp"
 #include "util/suggest.hpp"
 #include "util/text.hpp"
@@ -70,6 +71,15 @@ CLI::Validator finite_range(double min, double max) {
         return "";
       },
       fmt::format("[{} - {}]", min, max));
+}
+
+CLI::Validator sanitizer_log_folder() {
+  return CLI::Validator(
+      [](std::string& path) -> std::string {
+        if (sanitizer_option_value(path)) return "";
+        return "'" + path + "' holds both ' and \", which no sanitizer option can quote; choose another folder";
+      },
+      "DIR");
 }
 
 }  // namespace lockedges::cli

@@ -2,6 +2,7 @@
 // their exit statuses, and the CPU profiler's settings. Spelled here only.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,12 @@ using Environment = std::vector<std::pair<std::string, std::string>>;
 // (their `exitcode` option), distinct from every status the worker uses.
 inline constexpr int kTsanExitCode = 66;
 inline constexpr int kAsanExitCode = 67;
+
+// `path` as a value in a sanitizer's options string, which splits on
+// spaces, ':' and ',' outside quotes: in double quotes, or single ones when
+// the path holds a double quote. A path with both kinds cannot be said
+// there: nullopt (the command line refuses such an --out).
+std::optional<std::string> sanitizer_option_value(const std::string& path);
 
 // TSAN_OPTIONS for a ThreadSanitizer child: its log files start with
 // `log_base` (TSan appends the pid), and it exits with kTsanExitCode when it

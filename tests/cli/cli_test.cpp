@@ -83,6 +83,22 @@ TEST(Cli, EverySecondsOptionRefusesNanInfinityAndValuesPastItsBounds) {
   EXPECT_TRUE(contains(nan.err, "not a finite number; give one from 0.01 to 3600")) << nan.err;
 }
 
+// The report folder goes into every sanitizer's options: a space, a colon
+// or a comma in it must not split them, and a name no option can quote is
+// refused before anything starts.
+TEST(Cli, AReportFolderWithSpacesColonsAndCommasWorks) {
+  ScratchDir dir("odd-out");
+  const auto out = dir.path() / "my reports: 1, 2";
+  const auto r = run(bin("lockedges"), {"run", "deferred-lambda-write", "--runs", "1", "--stress-seconds", "0.1",
+                                        "--profile-seconds", "0", "--out", out.string(), "-q"});
+  EXPECT_EQ(r.code(), 0) << r.err << r.out;
+  EXPECT_TRUE(std::filesystem::exists(out / "deferred-lambda-write" / "broken" / "tsan-1.log")) << r.err;
+  EXPECT_TRUE(contains(slurp(out / "report.json"), "reproduced-and-fixed"));
+  const auto both = run(bin("lockedges"), {"run", "all", "--out", (dir.path() / "it's \"both\"").string()});
+  EXPECT_EQ(both.code(), 2) << both.err;
+  EXPECT_TRUE(contains(both.err, "choose another folder")) << both.err;
+}
+
 TEST(Cli, NoSubcommandIsAUsageError) {
   EXPECT_EQ(run(bin("lockedges"), {}).code(), 2);
 }
