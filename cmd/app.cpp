@@ -1,12 +1,15 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "case_api/scenario.hpp"
 #include "commands.hpp"
+#include "terminal/color.hpp"
 #include "util/text.hpp"
 
 #ifndef LOCKEDGES_VERSION
@@ -17,7 +20,11 @@ namespace lockedges::cli {
 
 void Context::start_logging() const {
   auto logger = spdlog::get("lockedges");
-  if (!logger) logger = spdlog::stderr_color_mt("lockedges");
+  // The level's colour only where the rest is coloured: on a terminal,
+  // without --no-color or NO_COLOR.
+  if (!logger)
+    logger = spdlog::stderr_color_mt("lockedges", use_color(no_color, STDERR_FILENO) ? spdlog::color_mode::automatic
+                                                                                     : spdlog::color_mode::never);
   logger->set_pattern("%^%l%$: %v");
   logger->set_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
   spdlog::set_default_logger(logger);

@@ -1,7 +1,13 @@
 // The command line as a user meets it: help, version, mistakes.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <sstream>
+#include <string_view>
 
 #include "support/test_util.hpp"
 
@@ -97,6 +103,61 @@ TEST(Cli, AReportFolderWithSpacesColonsAndCommasWorks) {
   const auto both = run(bin("lockedges"), {"run", "all", "--out", (dir.path() / "it's \"both\"").string()});
   EXPECT_EQ(both.code(), 2) << both.err;
   EXPECT_TRUE(contains(both.err, "choose another folder")) << both.err;
+}
+
+// What `lockedges args...` writes to standard error when that is a
+// terminal (a pseudo-terminal), with NO_COLOR set or not.
+std::string stderr_on_a_terminal(const std::vector<std::string>& args, bool no_color_env) {
+  const int master = posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) return "no pseudo-terminal";
+  const int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+  const int null = open("/dev/null", O_RDWR);
+  std::vector<std::string> words = {bin("lockedges")};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<std::string> env_words;
+  for (char** e = environ; *e != nullptr; ++e)
+    if (std::string_view(*e).rfind("NO_COLOR=", 0) != 0) env_words.emplace_back(*e);
+  if (no_color_env) env_words.emplace_back("NO_COLOR=1");
+  std::vector<char*> argv, envp;  // made before fork: the child may only exec
+  for (auto& w : words) argv.push_back(w.data());
+  for (auto& w : env_words) envp.push_back(w.data());
+  argv.push_back(nullptr);
+  envp.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(null, STDIN_FILENO);
+    dup2(null, STDOUT_FILENO);
+    dup2(slave, STDERR_FILENO);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  close(slave);
+  close(null);
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = read(master, buffer, sizeof buffer)) > 0;) text.append(buffer, n);  // EIO once it exits
+  waitpid(pid, nullptr, 0);
+  close(master);
+  return text;
+}
+
+// The coloured "info"/"error" prefixes on standard error follow the same
+// rule as the rest of the colour: off with --no-color or NO_COLOR.
+TEST(Cli, LogPrefixesAreColouredOnlyWhenColourIsOn) {
+  ScratchDir dir("log-colour");
+  const std::vector<std::string> quick = {"run", "deferred-lambda-write", "--runs", "1", "--stress-seconds", "0.1",
+                                          "--profile-seconds", "0", "--out", dir.path().string()};
+  const std::string coloured = stderr_on_a_terminal(quick, false);
+  EXPECT_TRUE(contains(coloured, "info")) << coloured;
+  EXPECT_TRUE(contains(coloured, "\033[")) << "a terminal, no NO_COLOR: coloured";
+  const std::string env_off = stderr_on_a_terminal(quick, true);
+  EXPECT_TRUE(contains(env_off, "info")) << env_off;
+  EXPECT_FALSE(contains(env_off, "\033[")) << env_off;
+  std::vector<std::string> flag = quick;
+  flag.insert(flag.begin(), "--no-color");
+  const std::string flag_off = stderr_on_a_terminal(flag, false);
+  EXPECT_TRUE(contains(flag_off, "info")) << flag_off;
+  EXPECT_FALSE(contains(flag_off, "\033[")) << flag_off;
 }
 
 TEST(Cli, NoSubcommandIsAUsageError) {
