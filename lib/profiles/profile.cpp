@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "util/text.hpp"
+
 namespace lockedges::profile {
 
 namespace {
@@ -28,20 +30,6 @@ bool parse_int(std::string_view word, std::int64_t& out) {
   if (word.empty() || word.find_first_not_of("0123456789") != std::string_view::npos) return false;
   out = std::strtoll(std::string(word).c_str(), nullptr, 10);
   return true;
-}
-
-std::string escape_xml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -160,7 +148,7 @@ std::string flame_graph_svg(const std::vector<Stack>& stacks, const std::string&
       "font-family=\"monospace\" font-size=\"11\">\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"#fdfdf5\"/>\n"
       "<text x=\"{2}\" y=\"20\" font-size=\"14\" text-anchor=\"middle\">{3}</text>\n",
-      kWidth, height, kWidth / 2, escape_xml(title));
+      kWidth, height, kWidth / 2, html_escape(title));
   if (root.count == 0) return svg + "<text x=\"10\" y=\"50\">no samples</text>\n</svg>\n";
   const double scale = (kWidth - 20) / static_cast<double>(root.count);
   // Root at the bottom, callees above it, as flame graphs are read.
@@ -174,11 +162,11 @@ std::string flame_graph_svg(const std::vector<Stack>& stacks, const std::string&
                                  : fmt::format("rgb({},{},{})", 220 + h % 35, 90 + h % 110, 40 + h % 50);
     svg += fmt::format("<g><title>{} ({} samples, {:.1f}%)</title><rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
                        "height=\"{}\" fill=\"{}\" rx=\"2\"/>",
-                       escape_xml(n.name), n.count, 100.0 * n.count / root.count, x, y, w, kRow - 1, fill);
+                       html_escape(n.name), n.count, 100.0 * n.count / root.count, x, y, w, kRow - 1, fill);
     const std::size_t fits = static_cast<std::size_t>(w / 7);
     if (fits >= 3) {
       std::string label = n.name.size() > fits ? n.name.substr(0, fits - 2) + ".." : n.name;
-      svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>", x + 3, y + kRow - 5, escape_xml(label));
+      svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>", x + 3, y + kRow - 5, html_escape(label));
     }
     svg += "</g>\n";
     double child_x = x;

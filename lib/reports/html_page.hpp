@@ -11,11 +11,9 @@
 #include <string>
 #include <string_view>
 
-namespace lockedges {
+#include "util/text.hpp"  // html_escape
 
-// `&`, `<`, `>`, `"` and `'` as character references: safe in element text
-// and in quoted attribute values.
-std::string html_escape(std::string_view text);
+namespace lockedges {
 
 // `text` escaped, in <code>.
 std::string html_code(std::string_view text);

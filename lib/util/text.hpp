@@ -27,4 +27,8 @@ std::string cut_to_width(std::string_view text, std::size_t width);
 // word longer than that is cut. Never empty: no text gives one empty line.
 std::vector<std::string> wrap_text(std::string_view text, std::size_t width);
 
+// `text` safe in HTML and XML (the pages, their SVG, the flame graphs):
+// & < > " and ' as character references.
+std::string html_escape(std::string_view text);
+
 }  // namespace lockedges
