@@ -21,7 +21,13 @@ TEST(TimerQueue, ACallbackRunsOnceItsDelayHasPassed) {
       when = std::chrono::steady_clock::now();
       ran = true;
     });
-    while (!ran) std::this_thread::yield();
+    // fired() counts callbacks that have returned, which is a moment after
+    // `ran` is set: wait for the count, not the flag.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (timers.fired() == 0 && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::yield();
+    }
+    EXPECT_TRUE(ran);
     EXPECT_EQ(timers.fired(), 1u);
   }
   EXPECT_GE(when - start, std::chrono::milliseconds(20));
