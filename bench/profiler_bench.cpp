@@ -34,7 +34,7 @@ using lockedges::Run;
 constexpr const char* kScenario = "coarse-lock";
 constexpr std::uint64_t kIterations = 20000;
 
-void stress_fixed(benchmark::State& state, bool profiled) {
+void stress_fixed(benchmark::State& state, bool profiled, bool quiet) {
   const auto* variant = Registry::instance().find(kScenario)->find_variant("fixed");
   const auto path = std::filesystem::temp_directory_path() / fmt::format("lockedges-bench-{}.prof", ::getpid());
   if (profiled) {
@@ -48,7 +48,7 @@ void stress_fixed(benchmark::State& state, bool profiled) {
     ops += run.ops();
   }
   if (profiled) {
-    lockedges::profiler::stop();
+    lockedges::profiler::stop(quiet);
     Run::set_thread_hook(nullptr);
     std::filesystem::remove(path);
   }
@@ -68,7 +68,9 @@ void add_profiler(const lockedges::BenchSelection& selection) {
       fmt::format("one loop iteration of a stress-run thread ({} per thread per benchmark iteration)", kIterations));
   for (const bool profiled : {false, true}) {
     const std::string name = fmt::format("profiler/{}/{}", table, profiled ? "profiled" : "not-profiled");
-    benchmark::RegisterBenchmark(name.c_str(), [profiled](benchmark::State& state) { stress_fixed(state, profiled); })
+    benchmark::RegisterBenchmark(name.c_str(), [profiled, quiet = selection.quiet](benchmark::State& state) {
+      stress_fixed(state, profiled, quiet);
+    })
         ->UseRealTime()
         // The table's cell is the median of five: one run in several is
         // slowed by whatever else the machine does.

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   app.footer("Scenarios: " + joined(Registry::instance().names()) +
-             "\n`lockedges <scenario>` is short for `lockedges run <scenario>`.");
+             "\n`lockedges <scenario>` is short for `lockedges run <scenario>`.\n" + kExitStatusHelp);
 
   setup_list(app, context);
   setup_run(app, context);

@@ -81,12 +81,14 @@ void setup_bench(CLI::App& app, Context& context) {
       "Benchmarks are named GROUP/TABLE/ROW, e.g. fixes/coarse-lock/broken or stores/coarse-lock.read-mostly/fixed.\n"
       "Tables: throughput (operations per second, real time, all threads together) and its ratio to the\n"
       "table's broken row at the same thread count, from the same run.\n"
-      "Exit status: 0 when the benchmarks ran, 1 when one could not, 2 for a usage error.");
+      "Ctrl-C ends it at once; children of the detection group die with it.\n" +
+      std::string(kExitStatusHelp));
   cmd->callback([o, cmd, &context] {
     context.start_logging();
     for (const auto& s : o->scenarios) check_scenario(s, /*allow_all=*/true);
     for (const auto& g : o->groups) check_group(g);
     o->benchmark_args = benchmark_args(cmd->remaining());
+    o->quiet = context.quiet;
     context.exit_code = bench(*o);
   });
 }

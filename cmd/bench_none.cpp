@@ -13,7 +13,7 @@ void setup_bench(CLI::App& app, Context& context) {
   cmd->callback([&context] {
     context.start_logging();
     spdlog::error("bench runs in the plain build only: run lockedges bench");
-    context.exit_code = kExitFailed;
+    context.exit_code = kExitEnvironment;
   });
 }
 

@@ -7,15 +7,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include "child/protocol.hpp"
 #include "driving/step.hpp"
 #include "main.hpp"
+#include "util/exit_status.hpp"
 
 namespace lockedges::cli {
 
-// Exit statuses of the lockedges command.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;  // an expectation failed, or a tool error
-inline constexpr int kExitUsage = 2;   // a bad command line
+using lockedges::kExitEnvironment;  // the exit statuses: util/exit_status.hpp
+using lockedges::kExitFailed;
+using lockedges::kExitOk;
+using lockedges::kExitUsage;
 
 // What every subcommand shares: the global flags, and the exit status its
 // callback sets for main to return.
@@ -57,9 +59,7 @@ struct UsageError : std::runtime_error {
 void check_scenario(const std::string& name, bool allow_all);
 std::string unknown_command(const std::vector<std::string>& args);
 std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args);
-// A number from `min` to `max`, finite: CLI::Range lets NaN through (no
-// comparison with it is true) and so starts a child with a nonsense limit.
-CLI::Validator finite_range(double min, double max);
+using lockedges::finite_range;  // child/protocol.hpp: the worker's flags use it too
 // A folder the sanitizers can be told to log in: any name but one holding
 // both kinds of quote (see sanitizer_option_value).
 CLI::Validator sanitizer_log_folder();

@@ -3,17 +3,17 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <csignal>
 #include <iostream>
 
 #include "child/binaries.hpp"
+#include "child/interrupt.hpp"
 #include "commands.hpp"
 #include "driving/driver.hpp"
 #include "driving/profiling.hpp"
 #include "reports/profile_report.hpp"
 #include "reports/writer.hpp"
 #include "terminal/progress.hpp"
+#include "util/files.hpp"
 
 namespace lockedges::cli {
 
@@ -24,31 +24,37 @@ struct ProfileOptions {
   SessionOptions session;  // --seconds, --hz and --out bind to its fields: their defaults are its own
 };
 
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
-
 int profile(const ProfileOptions& o, const Context& context) {
   SessionOptions options = o.session;
   options.binaries = sibling_binaries();
-  options.cancel = &g_interrupted;
   if (!std::filesystem::exists(options.binaries.plain)) {
     spdlog::error("cannot find {}: build it first (make build)", options.binaries.plain);
-    return kExitFailed;
+    return kExitEnvironment;
+  }
+  std::string why;
+  const FolderClaim claim = FolderClaim::claim(options.out_dir, why);  // held to the end, as run's
+  if (!claim.held()) {
+    spdlog::error("profile folder: {}", why);
+    return kExitEnvironment;
   }
   ProgressBar bar(!context.quiet && ::isatty(STDERR_FILENO));
   options.progress = [&](const std::string& item, auto from, auto to) {
     bar.item(item);
     bar.start(from, to);
   };
-  g_interrupted.store(false);
-  auto* previous = std::signal(SIGINT, on_interrupt);
+  catch_interrupts();  // Ctrl-C: the child in flight writes what it has, and the rest is skipped
   const ProfileSession session = profile_session(chosen_scenarios(o.scenarios), options);
-  std::signal(SIGINT, previous);
   bar.stop();
 
-  write_outputs(options.out_dir, profile_outputs(session));  // as before: a file it cannot write is not an error
+  for (const auto& item : session.items)
+    if (!item.profile.error.empty())
+      spdlog::warn("{}/{}: {}", item.scenario->name, item.variant->name, item.profile.error);
   std::cout << render_profile_text(session);
-  return session.interrupted ? kExitFailed : kExitOk;
+  if (const auto failed = write_outputs(options.out_dir, profile_outputs(session)); !failed.empty()) {
+    spdlog::error("cannot write {}: {}", failed.front().path.string(), failed.front().error.message());
+    return kExitEnvironment;
+  }
+  return session.interrupted ? interrupted_exit_status(interrupt_signal()) : kExitOk;
 }
 
 }  // namespace
@@ -62,7 +68,7 @@ void setup_profile(CLI::App& app, Context& context) {
       ->capture_default_str();
   cmd->add_option("--hz", o->session.hz, "Sampling rate (CPUPROFILE_FREQUENCY)")->check(CLI::Range(1, 100000))->capture_default_str();
   cmd->add_option("--out", o->session.out_dir, "Folder for the profiles, flame graphs, profile.json and index.html (the page to open)")->capture_default_str();
-  cmd->footer("Ctrl-C ends it early and keeps what was collected (exit status 1).");
+  cmd->footer(std::string("Ctrl-C ends it early and keeps what was collected, marked interrupted.\n") + kExitStatusHelp);
   cmd->callback([o, &context] {
     context.start_logging();
     for (const auto& s : o->scenarios) check_scenario(s, /*allow_all=*/false);

@@ -1,13 +1,14 @@
 // `lockedges run <scenario> --step` — the broken variant's forced schedule,
 // one event at a time, for a projector. The options join `run`'s; the work
 // is lib/driving/step.cpp's.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <csignal>
 
 #include "case_api/scenario.hpp"
 #include "child/binaries.hpp"
+#include "child/interrupt.hpp"
 #include "commands.hpp"
 #include "terminal/color.hpp"
 #include "terminal/diagram.hpp"
@@ -15,17 +16,10 @@
 
 namespace lockedges::cli {
 
-namespace {
-
-std::atomic<bool> g_step_interrupted{false};
-extern "C" void on_step_interrupt(int) { g_step_interrupted.store(true); }
-
-}  // namespace
-
 void add_step_options(CLI::App& run, bool& step, StepOptions& options) {
   auto* flag = run.add_flag("--step", step,
                             "Step through the broken variant's forced schedule under ThreadSanitizer, one event "
-                            "at a time (Enter: next; end of input: run through; Ctrl-C: stop, exit 1), then show "
+                            "at a time (Enter: next; end of input: run through; Ctrl-C: stop, exit 130), then show "
                             "TSan's verdict");
   run.add_option("--step-delay", options.delay_ms, "With --step: advance by itself after this many milliseconds")
       ->check(CLI::Range(0, 600000))
@@ -48,16 +42,19 @@ int run_step(const std::string& scenario_name, StepOptions options, const std::f
   options.color = use_color(context.no_color, STDOUT_FILENO);
   options.width = diagram_width(STDOUT_FILENO);
   options.binaries = sibling_binaries();
-  options.interrupted = &g_step_interrupted;
-  g_step_interrupted.store(false);
-  // Ctrl-C ends the child and exits 1; a write to a child already gone must
-  // not kill this process.
-  auto* previous_int = std::signal(SIGINT, on_step_interrupt);
+  for (const auto* binary : {&options.binaries.plain, &options.binaries.tsan})
+    if (!std::filesystem::exists(*binary)) {
+      spdlog::error("cannot find {}: build it next to this binary (make build)", *binary);
+      return kExitEnvironment;
+    }
+  options.interrupted = &interrupted();
+  // Ctrl-C ends the child and the command; a write to a child already gone
+  // must not kill this process.
+  catch_interrupts();
   auto* previous_pipe = std::signal(SIGPIPE, SIG_IGN);
   const int status = step_through(scenario, options);
-  std::signal(SIGINT, previous_int);
   std::signal(SIGPIPE, previous_pipe);
-  return status;
+  return interrupt_signal() != 0 ? interrupted_exit_status(interrupt_signal()) : status;
 }
 
 }  // namespace lockedges::cli

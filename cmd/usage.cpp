@@ -1,7 +1,6 @@
 // Usage errors, said the same way everywhere: what was wrong, the closest
 // valid choice ("did you mean"), and every valid one.
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -57,20 +56,6 @@ std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args
     if (auto guess = closest(name, names)) return " (did you mean " + *guess + "?)";
   }
   return "";
-}
-
-CLI::Validator finite_range(double min, double max) {
-  const std::string range = fmt::format("{} to {}", min, max);
-  return CLI::Validator(
-      [min, max, range](std::string& text) -> std::string {
-        char* end = nullptr;
-        const double value = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0') return "'" + text + "' is not a number";
-        if (!std::isfinite(value)) return "'" + text + "' is not a finite number; give one from " + range;
-        if (value < min || value > max) return "'" + text + "' is out of range; give a number from " + range;
-        return "";
-      },
-      fmt::format("[{} - {}]", min, max));
 }
 
 CLI::Validator sanitizer_log_folder() {

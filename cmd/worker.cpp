@@ -1,5 +1,6 @@
 // `lockedges worker` — hidden: the child process the driver starts to run one
 // variant once. Users never call it; it is listed nowhere.
+#include "child/interrupt.hpp"
 #include "commands.hpp"
 #include "worker/worker.hpp"
 
@@ -10,7 +11,10 @@ void setup_worker(CLI::App& app, Context& context) {
   auto* cmd = app.add_subcommand("worker", "Run one variant once (used by the driver)");
   cmd->group("");  // hidden from --help
   add_worker_options(*cmd, *request);  // lib/child/protocol.hpp spells the flags
-  cmd->callback([request, &context] { context.exit_code = run_worker(*request); });
+  cmd->callback([request, &context] {
+    end_with_parent();  // a worker never outlives the command that started it
+    context.exit_code = run_worker(*request);
+  });
 }
 
 }  // namespace lockedges::cli

@@ -15,6 +15,8 @@
 #include "case_api/scenario.hpp"
 #include "driving/driver.hpp"
 #include "reports/writer.hpp"
+#include "util/exit_status.hpp"
+#include "util/files.hpp"
 
 namespace lockedges {
 
@@ -197,13 +199,23 @@ std::vector<int> default_bench_threads() {
   return ascending({1, 2, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))});
 }
 
+namespace {
+
+class SilentReporter : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>&) override {}
+};
+
+}  // namespace
+
 BenchOutcome run_bench(const BenchOptions& o) {
   BenchOutcome outcome;
-  std::error_code ec;
-  std::filesystem::create_directories(o.out_dir, ec);
-  if (ec) {
-    outcome.exit_code = 1;
-    outcome.error = fmt::format("cannot create {}: {}", o.out_dir.string(), ec.message());
+  std::string why;
+  const FolderClaim claim = FolderClaim::claim(o.out_dir, why);  // held to the end, as run's
+  if (!claim.held()) {
+    outcome.exit_code = kExitEnvironment;
+    outcome.error = "bench folder: " + why;
     return outcome;
   }
   outcome.json = o.out_dir / "bench.json";
@@ -221,23 +233,27 @@ BenchOutcome run_bench(const BenchOptions& o) {
   int argc = static_cast<int>(args.size());
   benchmark::Initialize(&argc, argv.data());
   if (benchmark::ReportUnrecognizedArguments(argc, argv.data())) {
-    outcome.exit_code = 2;
+    outcome.exit_code = kExitUsage;
     outcome.error = "Google Benchmark did not recognise an option (above)";
     return outcome;
   }
 
   BenchSelection selection{scenario_names(o.scenarios),
-                           o.threads.empty() ? default_bench_threads() : ascending(o.threads)};
+                           o.threads.empty() ? default_bench_threads() : ascending(o.threads), o.quiet};
   for (const auto& group : BenchGroups::instance().all())
     if (o.groups.empty() || std::find(o.groups.begin(), o.groups.end(), group.name) != o.groups.end())
       group.add(selection);
-  const std::size_t ran = benchmark::RunSpecifiedBenchmarks();
+  // -q: a display reporter that shows nothing, not the banner (machine,
+  // caches, load) on stderr nor a line per benchmark; the JSON file is
+  // written all the same.
+  SilentReporter silent;
+  const std::size_t ran = o.quiet ? benchmark::RunSpecifiedBenchmarks(&silent) : benchmark::RunSpecifiedBenchmarks();
   release_live_fixture();
   benchmark::ClearRegisteredBenchmarks();
   benchmark::Shutdown();
   if (is_flag(o.benchmark_args, "--benchmark_list_tests")) return outcome;  // listed, nothing ran
   if (ran == 0) {
-    outcome.exit_code = 1;
+    outcome.exit_code = kExitUsage;
     outcome.error = "no benchmark matched: check --benchmark_filter, the scenarios and --groups";
     return outcome;
   }
@@ -247,19 +263,22 @@ BenchOutcome run_bench(const BenchOptions& o) {
     std::ifstream in(outcome.json);
     results = nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    outcome.exit_code = 1;
+    outcome.exit_code = kExitEnvironment;
     outcome.error = fmt::format("cannot read {}: {}", outcome.json.string(), e.what());
     return outcome;
   }
   results["lockedges"] = {{"tables", g_tables}};
   // Should bench.json not take the tables, Google Benchmark's own stays whole.
-  write_outputs(o.out_dir, {{outcome.json.filename(), results.dump(2) + "\n"}});
+  if (!write_outputs(o.out_dir, {{outcome.json.filename(), results.dump(2) + "\n"}}).empty()) {
+    outcome.exit_code = kExitEnvironment;
+    outcome.error = fmt::format("cannot add the tables to {}", outcome.json.string());
+  }
   const std::vector<BenchTable> tables = bench_tables(results);
   outcome.text = render_bench_text(tables);
   const auto failed = write_outputs(o.out_dir, {{outcome.markdown.filename(), render_bench_markdown(tables, results)},
                                                 {outcome.html.filename(), render_bench_html(tables, results)}});
   if (!failed.empty()) {
-    outcome.exit_code = 1;
+    outcome.exit_code = kExitEnvironment;
     outcome.error = fmt::format("cannot write {} or {}", outcome.markdown.string(), outcome.html.string());
   }
   return outcome;

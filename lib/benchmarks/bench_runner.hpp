@@ -41,6 +41,7 @@ namespace lockedges {
 struct BenchSelection {
   std::vector<std::string> scenarios;  // in the registry's order; every scenario when none was named
   std::vector<int> threads;            // thread counts for fixture benchmarks, ascending
+  bool quiet = false;                  // -q: nothing but warnings and errors on standard error
 };
 
 struct BenchGroup {
@@ -95,10 +96,11 @@ struct BenchOptions {
   std::vector<int> threads;                 // any order, repeats allowed; empty: 1, 2 and the machine's core count
   std::filesystem::path out_dir = "reports";
   std::vector<std::string> benchmark_args;  // --benchmark_* options, passed to Google Benchmark
+  bool quiet = false;  // -q: no Google Benchmark console output or banner, only the tables
 };
 
 struct BenchOutcome {
-  int exit_code = 0;   // 0 ok, 1 a failure (said in `error`), 2 an option Google Benchmark rejected
+  int exit_code = 0;   // util/exit_status.hpp: 0 ok, 2 an option Google Benchmark rejected or nothing matched, 3 an output it could not write (said in `error`)
   std::string error;
   std::filesystem::path json;      // Google Benchmark's JSON
   std::filesystem::path markdown;  // the tables

@@ -1,5 +1,7 @@
 #include "child/protocol.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -79,14 +81,28 @@ ChildSpec worker_child(const std::string& program, const WorkerRequest& request,
   return spec;
 }
 
+CLI::Validator finite_range(double min, double max) {
+  const std::string range = fmt::format("{} to {}", min, max);
+  return CLI::Validator(
+      [min, max, range](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0') return "'" + text + "' is not a number";
+        if (!std::isfinite(value)) return "'" + text + "' is not a finite number; give one from " + range;
+        if (value < min || value > max) return "'" + text + "' is out of range; give a number from " + range;
+        return "";
+      },
+      fmt::format("[{} - {}]", min, max));
+}
+
 void add_worker_options(CLI::App& cmd, WorkerRequest& r) {
   cmd.add_option("scenario", r.scenario)->required();
   cmd.add_option("variant", r.variant)->required();
   cmd.add_option_function<std::string>(kMode, [&r](const std::string& mode) { r.mode = kModes.at(mode); })
       ->check(CLI::IsMember({"forced", "stress"}));
-  cmd.add_option(kSeconds, r.limits.stress_seconds)->check(CLI::PositiveNumber);
+  cmd.add_option(kSeconds, r.limits.stress_seconds)->check(finite_range(1e-6, 86400.0));
   cmd.add_option(kIterations, r.limits.stress_iterations);
-  cmd.add_option(kAwaitTimeout, r.limits.await_timeout_seconds)->check(CLI::PositiveNumber);
+  cmd.add_option(kAwaitTimeout, r.limits.await_timeout_seconds)->check(finite_range(1e-6, 86400.0));
   cmd.add_option(kResult, r.result_path)->required();
   cmd.add_option(kProfile, r.profile_path);
   cmd.add_flag(kMarkStart, r.mark_start);

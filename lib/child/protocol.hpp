@@ -57,6 +57,11 @@ std::vector<std::string> worker_args(const WorkerRequest& request);
 ChildSpec worker_child(const std::string& program, const WorkerRequest& request,
                        const std::filesystem::path& files);
 
+// A number from `min` to `max`, finite: CLI::Range lets NaN through (no
+// comparison with it is true) and so starts a child with a nonsense limit.
+// For every seconds option, the command line's and the worker's.
+CLI::Validator finite_range(double min, double max);
+
 // Adds the request's arguments and flags to the hidden `worker` subcommand.
 void add_worker_options(CLI::App& worker, WorkerRequest& request);
 

@@ -2,8 +2,10 @@
 // their exit statuses, and the CPU profiler's settings. Spelled here only.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,6 +17,12 @@ using Environment = std::vector<std::pair<std::string, std::string>>;
 // (their `exitcode` option), distinct from every status the worker uses.
 inline constexpr int kTsanExitCode = 66;
 inline constexpr int kAsanExitCode = 67;
+
+// The memory a child may take before it is ended as out of memory: a plain
+// child's address space (ChildSpec::address_space_limit), a sanitizer
+// child's resident set (hard_rss_limit_mb). The cases need a few hundred MB.
+inline constexpr std::uint64_t kPlainAddressSpaceBytes = std::uint64_t{16} << 30;
+inline constexpr int kSanitizerRssLimitMb = 4096;
 
 // `path` as a value in a sanitizer's options string, which splits on
 // spaces, ':' and ',' outside quotes: in double quotes, or single ones when
@@ -29,6 +37,17 @@ Environment tsan_environment(const std::string& log_base, bool halt_on_error);
 
 // ASAN_OPTIONS and UBSAN_OPTIONS for an AddressSanitizer + UBSan child.
 Environment asan_environment(const std::string& log_base);
+
+// The line of a sanitizer's log or standard error saying it could not get
+// the memory it needs (its shadow memory at start under a low `ulimit -v`,
+// its allocator or RSS limit later), or "" when there is none. Such a run
+// says nothing about the code: it is a tool failure, never a finding.
+std::string sanitizer_out_of_memory(std::string_view text);
+
+// Whether ThreadSanitizer refused to start because the address-space layout
+// did not suit it ("FATAL: ThreadSanitizer: unexpected memory mapping"),
+// which a rerun without address randomisation (ChildSpec::no_aslr) avoids.
+bool sanitizer_layout_failure(std::string_view text);
 
 // gperftools' settings for a profiled child, sampling at `hz`.
 Environment profiler_environment(int hz);

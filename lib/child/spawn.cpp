@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +14,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "child/interrupt.hpp"
+
 extern char** environ;
 
 namespace lockedges {
@@ -20,17 +24,30 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// What a child inherits from this process's environment that would change
+// what it does behind the harness's back: gperftools' and the sanitizers'
+// settings (the harness sets its own, ChildSpec::env) and glibc's malloc
+// tuning. A user's CPUPROFILE made every worker profile itself into one
+// file; a user's UBSAN_OPTIONS could end an ASan run early.
+bool controlled(std::string_view entry) {
+  const std::string_view name = entry.substr(0, entry.find('='));
+  for (std::string_view prefix : {"CPUPROFILE", "HEAPPROFILE", "HEAPCHECK", "PERFTOOLS_", "MALLOC_", "GLIBC_TUNABLES"})
+    if (name.starts_with(prefix)) return true;
+  return name.ends_with("SAN_OPTIONS") || name == kParentPidVariable;
+}
+
 std::vector<std::string> merged_environment(const ChildSpec& spec) {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string_view entry(*e);
-    bool replaced = false;
+    bool replaced = controlled(entry);
     for (const auto& [key, value] : spec.env)
       if (entry.size() > key.size() && entry.substr(0, key.size()) == key && entry[key.size()] == '=')
         replaced = true;
     if (!replaced) env.emplace_back(entry);
   }
   for (const auto& [key, value] : spec.env) env.push_back(key + "=" + value);
+  env.push_back(std::string(kParentPidVariable) + "=" + std::to_string(getpid()));
   return env;
 }
 
@@ -90,8 +107,28 @@ ChildOutcome run_child(const ChildSpec& spec) {
                 spec.stdout_path.empty() ? "" : " > " + shell_quote(spec.stdout_path),
                 spec.stderr_path.empty() ? "" : " 2> " + shell_quote(spec.stderr_path));
   const auto start = Clock::now();
+  if (interrupted().load() && !spec.finish_when_interrupted) {
+    out.interrupted = true;
+    out.start_error = "not started: the command was interrupted by " + interrupt_name();
+    return out;
+  }
   pid_t pid = 0;
+  // The persona is the calling thread's, and a child inherits it: set for
+  // this one spawn, it reaches no other thread's children.
+  const int persona = spec.no_aslr ? personality(0xffffffff) : -1;
+  if (persona >= 0) personality(static_cast<unsigned long>(persona) | ADDR_NO_RANDOMIZE);
   const int rc = posix_spawn(&pid, spec.program.c_str(), &actions, &attr, argv.data(), envp.data());
+  if (persona >= 0) personality(static_cast<unsigned long>(persona));
+  // Resource limits have no posix_spawn attribute; set at once after the
+  // start, they miss only the loader's first few pages.
+  // Only ever lower: a user's own `ulimit -v` stays.
+  rlimit limit{};
+  if (rc == 0 && spec.address_space_limit > 0 && getrlimit(RLIMIT_AS, &limit) == 0 &&
+      limit.rlim_max > spec.address_space_limit) {
+    limit.rlim_max = spec.address_space_limit;
+    limit.rlim_cur = std::min<rlim_t>(limit.rlim_cur, spec.address_space_limit);
+    prlimit(pid, RLIMIT_AS, &limit, nullptr);
+  }
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   for (int fd : owned) close(fd);
@@ -117,11 +154,12 @@ ChildOutcome run_child(const ChildSpec& spec) {
       out.start_error = std::string("waitpid failed: ") + std::strerror(errno);
       break;
     }
-    if (spec.cancel != nullptr && spec.cancel->load() && !out.cancelled) {
+    const bool interrupting = interrupted().load() && !out.interrupted && !spec.finish_when_interrupted;
+    if (interrupting || (spec.cancel != nullptr && spec.cancel->load() && !out.cancelled)) {
       // Asked to stop: SIGTERM lets a worker end its loops and write what
       // it has; the deadline below kills it if it does not.
-      out.cancelled = true;
-      kill(pid, SIGTERM);
+      (interrupting ? out.interrupted : out.cancelled) = true;
+      kill(interrupting ? -pid : pid, SIGTERM);
       const auto grace = Clock::now() + std::chrono::seconds(1);
       if (grace < deadline) deadline = grace;
     }
@@ -131,7 +169,7 @@ ChildOutcome run_child(const ChildSpec& spec) {
       while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
       decode(status, out);
-      out.timed_out = true;
+      out.timed_out = !out.interrupted && !out.cancelled;
       break;
     }
     std::this_thread::sleep_for(nap);
@@ -143,6 +181,7 @@ ChildOutcome run_child(const ChildSpec& spec) {
 
 std::string describe(const ChildOutcome& o) {
   if (!o.started) return "did not start: " + o.start_error;
+  if (o.interrupted) return "ended early: the command was interrupted";
   if (o.timed_out) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "timed out after %.1f s (killed by the watchdog)", o.wall_seconds);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,18 @@ struct ChildSpec {
   // When set and true, the child is asked to stop (SIGTERM), then killed
   // after a short grace; the outcome says `cancelled`.
   const std::atomic<bool>* cancel = nullptr;
+  // Start it with address-space randomisation off (personality
+  // ADDR_NO_RANDOMIZE, as `setarch -R` does): the one retry of a
+  // ThreadSanitizer child whose runtime did not like the layout it got.
+  bool no_aslr = false;
+  // The child's address-space limit (RLIMIT_AS) in bytes, 0 for none: set
+  // on plain children, so a runaway variant fails its own allocation instead
+  // of taking the machine's memory. Not for sanitizer builds, which reserve
+  // terabytes of shadow address space at start.
+  std::uint64_t address_space_limit = 0;
+  // A short tool the command needs to finish its files (addr2line, nm):
+  // it still starts, and runs on, after an interruption.
+  bool finish_when_interrupted = false;
   // Open file descriptors handed to the child: {child's number, parent's fd}
   // (a pipe end, say). run_child closes the parent's copies once the child
   // has started (or failed to), so the parent sees end-of-file when the
@@ -40,6 +53,7 @@ struct ChildOutcome {
   int signal = 0;           // the signal that ended it, when it did not exit
   bool timed_out = false;   // the watchdog ended it
   bool cancelled = false;   // ChildSpec::cancel asked it to stop
+  bool interrupted = false; // the command was interrupted (child/interrupt.hpp): ended, or never started
   double wall_seconds = 0;
 };
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "child/interrupt.hpp"
 #include "driving/forced.hpp"
 #include "driving/profiling.hpp"
 #include "driving/stress.hpp"
@@ -110,6 +111,7 @@ ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& optio
   report.variants.reserve(scenario.variants.size());  // the threads keep pointers into it
   std::vector<std::jthread> symbolising;
   for (const auto& variant : scenario.variants) {
+    if (interrupted().load()) break;  // the scenario is judged interrupted (run_command)
     bool pending = false;
     report.variants.push_back(run_variant(scenario, variant, options, pending));
     if (pending)

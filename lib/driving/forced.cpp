@@ -54,10 +54,31 @@ ForcedJob forced_job(const Scenario& scenario, const DriverOptions& options, con
   return job;
 }
 
+// The sanitizer's log of a finished job, before absorb() renames it:
+// <log_base>.<pid>.
+fs::path raw_log_of(const ForcedJob& job) { return job.log_base.string() + "." + std::to_string(job.outcome.pid); }
+
+// Runs a job; a ThreadSanitizer child whose runtime refused the address
+// layout it was given runs once more with randomisation off. The first
+// try's files are kept beside the second's (".layout-retry").
+void run_job(ForcedJob& job) {
+  job.outcome = run_child(job.spec);
+  if (job.detector != Detector::kTsan || !job.outcome.started || job.spec.no_aslr) return;
+  const std::string said = read_file(job.spec.stderr_path) + read_file(raw_log_of(job));
+  if (!sanitizer_layout_failure(said)) return;
+  std::error_code ignored;
+  for (const fs::path& file : {fs::path(job.spec.stderr_path), raw_log_of(job)}) {
+    fs::path kept = file;
+    fs::rename(file, kept += ".layout-retry", ignored);
+  }
+  job.spec.no_aslr = true;
+  job.outcome = run_child(job.spec);
+}
+
 void run_all(std::vector<ForcedJob>& jobs, int parallel) {
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < jobs.size();) jobs[i].outcome = run_child(jobs[i].spec);
+    for (std::size_t i; (i = next.fetch_add(1)) < jobs.size();) run_job(jobs[i]);
   };
   std::vector<std::thread> pool;
   for (int k = 1; k < std::max(1, parallel); ++k) pool.emplace_back(worker);
@@ -77,12 +98,13 @@ ForcedRun absorb(const Scenario& scenario, VariantReport& v, ForcedJob& job) {
   ++result.runs;
   result.outcomes.push_back(describe(outcome));
   if (!outcome.started) {
-    v.errors.push_back(outcome.start_error);
+    // Never started because of Ctrl-C: the scenario is judged interrupted.
+    if (!outcome.interrupted) v.errors.push_back(outcome.start_error);
     return {-1, 0};
   }
 
   // The sanitizers name their log <log_path>.<pid>; keep it under a stable name.
-  const fs::path raw_log = job.log_base.string() + "." + std::to_string(outcome.pid);
+  const fs::path raw_log = raw_log_of(job);
   const fs::path log = job.log_base.string() + ".log";
   std::string log_text;
   std::error_code ec;
@@ -97,14 +119,21 @@ ForcedRun absorb(const Scenario& scenario, VariantReport& v, ForcedJob& job) {
   const std::string source = scenario.source_path();
   const auto case_file = [&source](std::string_view f) { return is_source_file(f, source); };
 
+  const std::string rerun = " (rerun: " + command_line(spec) + ")";
+  if (const std::string oom = sanitizer_out_of_memory(log_text + err_text); !oom.empty()) {
+    v.errors.push_back(tag + ": the sanitizer ran out of memory, so the run says nothing about the code: " + oom +
+                       rerun);
+    return {-1, 0};
+  }
   int reports = 0;
   if (tsan) {
     const tsan::Log parsed = tsan::parse(log_text);
     const tsan::Log parsed_err = tsan::parse(err_text);
     for (const auto* fatal : {&parsed.fatal_errors, &parsed_err.fatal_errors})
       for (const auto& line : *fatal)
-        v.errors.push_back("ThreadSanitizer failed to run the child: " + line + " (rerun: " + command_line(spec) +
-                           ")");
+        v.errors.push_back("ThreadSanitizer failed to run the child" +
+                           std::string(spec.no_aslr ? ", also with address randomisation off" : "") + ": " + line +
+                           rerun);
     if (!parsed.fatal_errors.empty() || !parsed_err.fatal_errors.empty()) return {-1, 0};
     reports = static_cast<int>(parsed.warnings.size());
     for (auto& f : tsan::group(parsed, case_file)) tsan::merge(result.findings, std::move(f));
@@ -117,8 +146,11 @@ ForcedRun absorb(const Scenario& scenario, VariantReport& v, ForcedJob& job) {
   if (reports > 0) ++result.runs_with_warnings;
   seen.reports = reports;
 
+  if (outcome.interrupted) return seen;  // cut short: the scenario is judged interrupted
+  // A forced schedule always finishes: one that did not says nothing about
+  // the code, broken or fixed, and is never "clean".
   if (outcome.timed_out) {
-    if (!v.broken) v.errors.push_back(tag + " " + describe(outcome));
+    v.errors.push_back(tag + " did not finish: " + describe(outcome) + rerun);
     return seen;
   }
   const int tool_exit = tsan ? kTsanExitCode : kAsanExitCode;
@@ -142,8 +174,10 @@ ForcedRun absorb(const Scenario& scenario, VariantReport& v, ForcedJob& job) {
       v.interleaving = worker->events;
       v.thread_names = worker->threads;
     }
-  } else if (outcome.exited && reports == 0) {
-    v.errors.push_back(tag + ": the worker wrote no result");
+  } else if (reports == 0) {
+    v.errors.push_back(tag + (outcome.exited ? ": the worker wrote no result"
+                                             : ": the worker was " + describe(outcome) + " before it wrote a result "
+                                               "or the sanitizer a report") + rerun);
   }
   return seen;
 }
@@ -151,6 +185,7 @@ ForcedRun absorb(const Scenario& scenario, VariantReport& v, ForcedJob& job) {
 }  // namespace
 
 std::string tail(const std::string& text, std::size_t lines) {
+  if (text.empty()) return "(nothing on standard error)";
   std::size_t pos = text.size();
   for (std::size_t n = 0; n <= lines && pos > 0; ++n) {
     pos = text.rfind('\n', pos - 1);

@@ -18,7 +18,8 @@ namespace lockedges {
 void run_forced(const Scenario& scenario, const DriverOptions& options, const std::filesystem::path& dir,
                 VariantReport& v);
 
-// The last lines of a child's standard error, to quote in an error.
+// The last lines of a child's standard error, to quote in an error;
+// "(nothing on standard error)" for none.
 std::string tail(const std::string& text, std::size_t lines = 5);
 
 }  // namespace lockedges

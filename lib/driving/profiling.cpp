@@ -23,7 +23,7 @@ constexpr double kShortestProfileSeconds = 0.05;  // below this a profile says l
 constexpr std::size_t kSymboliseJobs = 2;         // profiles symbolised at a time
 
 ProfileResult run_profiled(const Scenario& scenario, const Variant& variant, const Binaries& binaries,
-                           double seconds, int hz, const fs::path& dir, const std::atomic<bool>* cancel) {
+                           double seconds, int hz, const fs::path& dir) {
   ProfileResult p;
   p.file = (dir / "cpu.prof").string();
   WorkerRequest request;
@@ -34,9 +34,9 @@ ProfileResult run_profiled(const Scenario& scenario, const Variant& variant, con
   request.profile_path = p.file;
   request.result_path = (dir / "profile.json").string();
   ChildSpec spec = worker_child(binaries.plain, request, dir / "profile");
+  spec.address_space_limit = kPlainAddressSpaceBytes;
   spec.env = profiler_environment(hz);
   spec.timeout_seconds = seconds + kStressGraceSeconds;
-  spec.cancel = cancel;
   const ChildOutcome outcome = run_child(spec);
   p.seconds = outcome.wall_seconds;
   if (!outcome.started || !outcome.exited || outcome.exit_code != 0) {
@@ -78,7 +78,7 @@ void symbolise(ProfileResult& p, const std::string& binary, const std::string& t
 ProfileResult profile_variant(const Scenario& scenario, const Variant& variant, const DriverOptions& options,
                               const fs::path& dir) {
   ProfileResult p = run_profiled(scenario, variant, options.binaries, options.profile_seconds, options.profile_hz,
-                                 dir, nullptr);
+                                 dir);
   symbolise(p, options.binaries.plain, scenario.name + " / " + variant.name);
   return p;
 }
@@ -104,7 +104,7 @@ ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, co
   };
   for (std::size_t i = 0; i < session.items.size(); ++i) {
     auto& item = session.items[i];
-    if (options.cancel != nullptr && options.cancel->load()) {
+    if (interrupted().load()) {  // Ctrl-C: what was collected is kept
       session.interrupted = true;
       break;
     }
@@ -120,7 +120,7 @@ ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, co
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (options.progress) options.progress(item.scenario->name + "/" + item.variant->name, start, deadline);
-    item.profile = run_profiled(*item.scenario, *item.variant, options.binaries, share, options.hz, dir, options.cancel);
+    item.profile = run_profiled(*item.scenario, *item.variant, options.binaries, share, options.hz, dir);
     if (symbolising.size() >= kSymboliseJobs) join_oldest();
     symbolising.emplace_back([&item, &options, &symbolise_seconds] {
       const auto began = Clock::now();

@@ -39,7 +39,6 @@ struct SessionOptions {
   std::function<void(const std::string&, std::chrono::steady_clock::time_point,
                      std::chrono::steady_clock::time_point)>
       progress;
-  const std::atomic<bool>* cancel = nullptr;  // set (by Ctrl-C): stop early, keep what was collected
 };
 
 ProfileSession profile_session(const std::vector<const Scenario*>& scenarios, const SessionOptions& options);

@@ -2,24 +2,39 @@
 
 #include <fmt/format.h>
 
+#include "child/interrupt.hpp"
 #include "reports/junit.hpp"
 #include "reports/writer.hpp"
+#include "util/exit_status.hpp"
+#include "util/files.hpp"
 #include "verdict/verdict.hpp"
 
 namespace lockedges {
 
 namespace {
 
-// Why the runs cannot start: a build missing beside this one, or a report
-// folder that cannot be made (it is made here); empty when they can.
-std::string unprepared(const DriverOptions& d) {
+// Why the runs cannot start, checked before any child: a build missing
+// beside this one, a report folder that cannot be made, written or held
+// (the claim is taken here), a JUnit file that cannot be written; empty
+// when they can.
+std::string unprepared(const RunRequest& request, FolderClaim& claim) {
+  const DriverOptions& d = request.driver;
   for (const auto* bin : {&d.binaries.plain, &d.binaries.tsan, &d.binaries.asan})
     if (!std::filesystem::exists(*bin))
       return fmt::format("cannot find {}: build it next to this binary (make build)", *bin);
-  std::error_code ec;
-  std::filesystem::create_directories(d.out_dir, ec);
-  if (ec) return fmt::format("cannot create the report folder {}: {}", d.out_dir.string(), ec.message());
+  std::string why;
+  claim = FolderClaim::claim(d.out_dir, why);
+  if (!claim.held()) return "report folder: " + why;
+  if (const std::string junit = request.junit.empty() ? "" : unwritable_file(request.junit); !junit.empty())
+    return fmt::format("cannot write the JUnit XML file {}: {}", request.junit, junit);
   return "";
+}
+
+// The previous run's report pages go before this one starts: interrupted or
+// failed, a run never leaves an old report beside its own logs.
+void remove_old_reports(const std::filesystem::path& folder) {
+  std::error_code ignored;
+  for (const char* name : {kRunPage, kRunMarkdown, kRunJson}) std::filesystem::remove(folder / name, ignored);
 }
 
 }  // namespace
@@ -27,28 +42,46 @@ std::string unprepared(const DriverOptions& d) {
 RunResult run_command(const RunRequest& request) {
   const DriverOptions& d = request.driver;
   RunResult result;
-  if (const std::string why = unprepared(d); !why.empty()) {
+  result.exit_status = kExitEnvironment;
+  FolderClaim claim;  // held to the end: a second command into this folder is refused
+  if (const std::string why = unprepared(request, claim); !why.empty()) {
     request.error(why);
     return result;
   }
   result.ran = true;
-  for (const Scenario* s : chosen_scenarios({request.scenario})) {
+  remove_old_reports(d.out_dir);
+  const auto scenarios = chosen_scenarios({request.scenario});
+  bool cut_short = false;  // the last scenario ran into the interruption
+  for (const Scenario* s : scenarios) {
+    if (interrupted().load()) break;
     result.reports.push_back(run_scenario(*s, d));
-    request.info(fmt::format("{}: {} in {:.1f} s", s->name, result.reports.back().verdict,
-                             result.reports.back().wall_seconds));
+    if ((cut_short = interrupted().load())) judge_interrupted(result.reports.back(), interrupt_name());
+    const ScenarioReport& report = result.reports.back();
+    for (const auto& v : report.variants)
+      if (!v.profile.error.empty() && request.warning)
+        request.warning(fmt::format("{}: {}: CPU profile: {}", s->name, v.name, v.profile.error));
+    request.info(fmt::format("{}: {} in {:.1f} s", s->name, report.verdict, report.wall_seconds));
   }
-  if (!write_outputs(d.out_dir, run_outputs(result.reports)).empty())
-    request.error(fmt::format("cannot write the reports under {}", d.out_dir.string()));
-  else
+  result.exit_status = exit_status(result.reports);
+  if (interrupted().load()) {
+    result.exit_status = interrupted_exit_status(interrupt_signal());
+    request.error(fmt::format("interrupted by {}: {} of {} scenarios ran; the reports hold them{}", interrupt_name(),
+                              result.reports.size(), scenarios.size(), cut_short ? ", the last marked interrupted" : ""));
+  }
+  if (const auto failed = write_outputs(d.out_dir, run_outputs(result.reports)); !failed.empty()) {
+    request.error(fmt::format("cannot write the report {}: {}", failed.front().path.string(),
+                              failed.front().error.message()));
+    result.exit_status = kExitEnvironment;
+  } else {
     request.info(fmt::format("reports: {}, {} and {}", (d.out_dir / kRunPage).string(),
                              (d.out_dir / kRunMarkdown).string(), (d.out_dir / kRunJson).string()));
-  result.exit_status = exit_status(result.reports);
+  }
   if (request.junit.empty()) return result;
   if (const auto failed = write_outputs({}, {{request.junit, render_junit(result.reports)}}); failed.empty()) {
     request.info(fmt::format("JUnit XML: {}", request.junit));
   } else {
     request.error(fmt::format("cannot write the JUnit XML file {}: {}", request.junit, failed.front().error.message()));
-    result.exit_status = 1;
+    result.exit_status = kExitEnvironment;
   }
   return result;
 }

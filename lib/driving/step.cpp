@@ -22,6 +22,7 @@
 #include "terminal/color.hpp"
 #include "terminal/diagram.hpp"
 #include "verdict/verdict.hpp"
+#include "util/exit_status.hpp"
 #include "util/files.hpp"
 
 namespace lockedges {
@@ -163,9 +164,11 @@ class Stepper {
     std::fflush(o_.out);
   }
 
+  // A tool failure: said on standard error, away from the diagram.
   int fail(const std::string& why) {
-    print("lockedges: step-through failed: {}\n", why);
-    return 1;
+    std::fflush(o_.out);
+    fmt::print(stderr, "lockedges: step-through failed: {}\n", why);
+    return kExitEnvironment;
   }
 
   // A quick unstepped run of the plain build: which threads take part, and

@@ -36,7 +36,8 @@ struct StepOptions {
 // Runs the stepped child and prints as it goes. Returns 0 when the run
 // showed what the variant should show (a broken variant's race reported on
 // its tagged lines, or its symptom with every detector clean; a fix clean),
-// 1 otherwise, on a tool failure, or when interrupted.
+// 1 otherwise or when interrupted, kExitEnvironment (util/exit_status.hpp)
+// on a tool failure.
 int step_through(const Scenario& scenario, const StepOptions& options);
 
 }  // namespace lockedges

@@ -20,6 +20,7 @@ bool run_stress(const Scenario& scenario, const DriverOptions& options, const st
   if (profiled) request.profile_path = (dir / "cpu.prof").string();
   ChildSpec spec = worker_child(options.binaries.plain, request, dir / "stress");
   if (profiled) spec.env = profiler_environment(options.profile_hz);
+  spec.address_space_limit = kPlainAddressSpaceBytes;
   // A stress child stops by itself at --stress-seconds; still running well
   // after that, it is hung.
   spec.timeout_seconds = std::min(options.timeout_seconds, options.stress_seconds + kStressGraceSeconds);

@@ -1,12 +1,15 @@
 #include "profiles/cpu_profile.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <string_view>
+
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -19,9 +22,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kAddr2line = "/usr/bin/addr2line";
-constexpr const char* kNm = "/usr/bin/nm";
-constexpr const char* kReadelf = "/usr/bin/readelf";
+// binutils' tools, found on PATH as a shell finds them.
+constexpr const char* kAddr2line = "addr2line";
+constexpr const char* kNm = "nm";
+constexpr const char* kReadelf = "readelf";
+
+// The first executable `name` in PATH's folders; "" when there is none.
+std::string on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string_view folders = path != nullptr ? path : "/usr/bin:/bin";
+  while (!folders.empty()) {
+    const std::size_t colon = std::min(folders.find(':'), folders.size());
+    const std::string folder(folders.substr(0, colon));
+    folders.remove_prefix(std::min(colon + 1, folders.size()));
+    const std::string candidate = (folder.empty() ? std::string(".") : folder) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -53,7 +71,12 @@ const Mapping* mapping_of(const std::vector<Mapping>& mappings, std::uint64_t pc
 }
 
 // Runs a binutils tool with its output in a scratch file; "" on failure.
-std::optional<std::string> run_tool(const std::string& program, std::vector<std::string> args, std::string& error) {
+std::optional<std::string> run_tool(const std::string& name, std::vector<std::string> args, std::string& error) {
+  const std::string program = on_path(name);
+  if (program.empty()) {
+    error = name + " is not on PATH, so nothing in the profile can be named (Debian package binutils)";
+    return std::nullopt;
+  }
   char scratch[] = "/tmp/lockedges-symbols-XXXXXX";
   const int fd = mkstemp(scratch);
   if (fd < 0) {
@@ -66,6 +89,7 @@ std::optional<std::string> run_tool(const std::string& program, std::vector<std:
   spec.args = std::move(args);
   spec.stdout_path = scratch;
   spec.timeout_seconds = 30;
+  spec.finish_when_interrupted = true;  // a profile collected before Ctrl-C is still named
   const ChildOutcome outcome = run_child(spec);
   std::string out = slurp(scratch);
   fs::remove(scratch);

@@ -99,8 +99,8 @@ std::vector<Check> checks(const ScenarioReport& r) {
   // An error verdict always comes from some variant's errors; should one ever
   // come without, it must still not read as a pass.
   const bool any_error = std::any_of(out.begin(), out.end(), [](const Check& c) { return !c.errors.empty(); });
-  if (r.verdict == kVerdictError && !any_error) {
-    out.emplace_back("tool run", 0);
+  if ((r.verdict == kVerdictError && !any_error) || r.verdict == kVerdictInterrupted) {
+    out.emplace_back(r.verdict == kVerdictInterrupted ? "interrupted" : "tool run", 0);
     out.back().errors = r.reasons;
   }
   return out;

@@ -115,6 +115,7 @@ inline constexpr const char* kVerdictReproducedAndFixed = "reproduced-and-fixed"
 inline constexpr const char* kVerdictNotReproduced = "not-reproduced";
 inline constexpr const char* kVerdictFixFailed = "fix-failed";
 inline constexpr const char* kVerdictError = "error";
+inline constexpr const char* kVerdictInterrupted = "interrupted";  // Ctrl-C or SIGTERM cut its runs short
 
 struct ScenarioReport {
   std::string scenario;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sources/source.hpp"
+#include "util/exit_status.hpp"
 #include "util/text.hpp"
 
 namespace lockedges {
@@ -186,10 +187,19 @@ VariantVerdict judge_alone(VariantReport& v, const std::string& symptom, const s
   return {true, "reproduced: " + joined(j.reasons, "; ") + ", on the tagged lines"};
 }
 
+void judge_interrupted(ScenarioReport& report, const std::string& signal) {
+  report.verdict = kVerdictInterrupted;
+  report.reasons.insert(report.reasons.begin(),
+                        "interrupted by " + signal + " before its runs finished: what ran is shown, not judged");
+}
+
 int exit_status(const std::vector<ScenarioReport>& reports) {
-  for (const auto& r : reports)
-    if (r.verdict != kVerdictReproducedAndFixed) return 1;
-  return reports.empty() ? 1 : 0;
+  int status = reports.empty() ? kExitFailed : kExitOk;
+  for (const auto& r : reports) {
+    if (r.verdict == kVerdictError || r.verdict == kVerdictInterrupted) return kExitEnvironment;
+    if (r.verdict != kVerdictReproducedAndFixed) status = kExitFailed;
+  }
+  return status;
 }
 
 }  // namespace lockedges

@@ -8,6 +8,7 @@
 // JSON, JUnit) and step mode only show what is written there.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "reports/report.hpp"
@@ -31,7 +32,13 @@ struct VariantVerdict {
 };
 VariantVerdict judge_alone(VariantReport& v, const std::string& symptom, const std::string& source);
 
-// Exit status for a set of reports: 0 when all are reproduced-and-fixed.
+// A scenario cut short by `signal` ("SIGINT (Ctrl-C)"): its verdict is
+// `interrupted`, whatever its runs showed so far, and the first reason says so.
+void judge_interrupted(ScenarioReport& report, const std::string& signal);
+
+// Exit status for a set of reports (util/exit_status.hpp): kExitOk when all
+// are reproduced-and-fixed; kExitEnvironment when one is `error` (the tool
+// could not judge it); kExitFailed otherwise.
 int exit_status(const std::vector<ScenarioReport>& reports);
 
 }  // namespace lockedges

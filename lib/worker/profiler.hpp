@@ -16,8 +16,10 @@ bool available();
 // The sampling rate is CPUPROFILE_FREQUENCY, read when the process starts.
 bool start(const std::string& path);
 
-// Flushes and closes the profile.
-void stop();
+// Flushes and closes the profile. gperftools then prints a "PROFILE:
+// interrupts/evictions/bytes" line on standard error; `quiet` (-q) keeps it
+// off the terminal.
+void stop(bool quiet = false);
 
 // Called at the start of every thread the run starts, so each gets its own
 // profiling timer (CPUPROFILE_PER_THREAD_TIMERS) and is sampled, not only

@@ -4,7 +4,7 @@ namespace lockedges::profiler {
 
 bool available() { return false; }
 bool start(const std::string&) { return false; }
-void stop() {}
+void stop(bool) {}
 void register_thread() {}
 
 }  // namespace lockedges::profiler

@@ -237,14 +237,14 @@ TEST(Profile, TheProfileCommandProfilesEveryVariantOfTheChosenScenario) {
   EXPECT_NE(html.find("<svg"), std::string::npos) << "no flame graph inlined";
 }
 
-// Ctrl-C ends a session early; what was collected is written, exit status 1.
+// Ctrl-C ends a session early; what was collected is written, exit status 130.
 TEST(Profile, CtrlCEndsTheSessionEarlyAndKeepsWhatWasCollected) {
   ScratchDir dir("profile-interrupt");
   const std::string command = bin("lockedges") + " profile --seconds 60 --out " + dir.path().string() +
                               " -q & pid=$!; sleep 2; kill -INT $pid; wait $pid";
   const auto r = run("/bin/sh", {"-c", command}, {}, /*timeout=*/50);
   EXPECT_FALSE(r.outcome.timed_out) << "Ctrl-C did not end the session";
-  EXPECT_EQ(r.code(), 1) << r.err;
+  EXPECT_EQ(r.code(), 130) << r.err;
   const json session = json::parse(testing::slurp(dir.path() / "profile.json"));
   EXPECT_TRUE(session["interrupted"].get<bool>());
   int ran = 0;
@@ -279,10 +279,36 @@ TEST(Verdict, ThreadSanitizerFailingToStartIsAToolError) {
   const auto r = run(bin("lockedges"), {"run", "deferred-lambda-write", "--runs", "1", "--stress-seconds", "0.1",
                                         "--format", "json", "--tsan-binary", fake.string(), "--out",
                                         (dir.path() / "out").string(), "-q"});
-  EXPECT_EQ(r.code(), 1) << r.err;
+  EXPECT_EQ(r.code(), 3) << r.err;
   const json report = json::parse(r.out);
   EXPECT_EQ(report["verdict"], "error");
   EXPECT_NE(report["reasons"].dump().find("unexpected memory mapping"), std::string::npos) << report["reasons"];
+  EXPECT_NE(report["reasons"].dump().find("also with address randomisation off"), std::string::npos)
+      << "retried once without ASLR: " << report["reasons"];
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "out/deferred-lambda-write/broken/tsan-1.err.layout-retry"))
+      << "the first try's standard error is kept";
+}
+
+// A ThreadSanitizer runtime that refuses a randomised layout starts on the
+// retry with randomisation off, and the run is judged as any other: the
+// stand-in fails unless ADDR_NO_RANDOMIZE (0x0040000) is in its persona.
+TEST(Verdict, AnUnexpectedMemoryMappingIsRetriedWithoutAddressRandomisation) {
+  ScratchDir dir("tsan-layout");
+  const auto fake = dir.path() / "layout-tsan";
+  {
+    std::ofstream script(fake);
+    script << "#!/bin/sh\nif [ $(( 0x$(cat /proc/self/personality) & 0x40000 )) -ne 0 ]; then exec "
+           << bin("lockedges-tsan") << " \"$@\"; fi\n"
+           << "echo 'FATAL: ThreadSanitizer: unexpected memory mapping 0x7f0000000000-0x7f0000001000' >&2\nexit 66\n";
+  }
+  ::chmod(fake.c_str(), 0755);
+  const auto r = run(bin("lockedges"), {"run", "deferred-lambda-write", "--runs", "1", "--stress-seconds", "0.1",
+                                        "--format", "json", "--tsan-binary", fake.string(), "--out",
+                                        (dir.path() / "out").string(), "-q"});
+  EXPECT_EQ(r.code(), 0) << r.err << r.out;
+  const json report = json::parse(r.out);
+  EXPECT_EQ(report["verdict"], "reproduced-and-fixed") << report["reasons"];
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "out/deferred-lambda-write/broken/tsan-1.err.layout-retry"));
 }
 
 TEST(Verdict, RunAllGivesOneReportPerScenarioAndAMarkdownSummary) {

@@ -217,41 +217,24 @@ TEST(Step, UsageErrorsExitTwo) {
   EXPECT_TRUE(contains(r.err, "broken")) << "names the valid variants: " << r.err;
 }
 
-// Ctrl-C while a step waits: the child is ended, the exit status is 1, and
-// nothing is left running.
-TEST(Step, CtrlCEndsTheChildAndExitsOne) {
+// Ctrl-C while a step waits: the child is ended, the exit status is 130,
+// and nothing is left running.
+TEST(Step, CtrlCEndsTheChildAndExits130) {
   ScratchDir dir("step-ctrl-c");
-  const std::string out_path = (dir.path() / "out.txt").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  const std::string program = bin("lockedges");
-  std::vector<std::string> args = {program, "run", "deferred-lambda-write", "--step", "--step-delay", "600000",
-                                   "--out", dir.path().string()};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  Background step(bin("lockedges"),
+                  {"run", "deferred-lambda-write", "--step", "--step-delay", "600000", "--out", dir.path().string()},
+                  dir.path() / "step");
+  ASSERT_GT(step.pid(), 0);
   // Wait for the first step to show (generous: the machine may be loaded).
-  for (int i = 0; i < 600 && !contains(slurp(out_path), "[1/"); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_TRUE(contains(slurp(out_path), "[1/")) << slurp(out_path);
-  kill(pid, SIGINT);
-  int status = 0;
-  pid_t done = 0;
-  for (int i = 0; i < 600 && (done = waitpid(pid, &status, WNOHANG)) == 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  if (done == 0) {
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    FAIL() << "still running 60 s after Ctrl-C";
-  }
+  ASSERT_TRUE(step.wait_for([&] { return contains(step.out(), "[1/"); }, 60)) << step.out() << step.err();
+  ASSERT_FALSE(children_of(step.pid()).empty()) << "the stepped child should be running now";
+  kill(step.pid(), SIGINT);
+  const int status = step.wait(60);
+  ASSERT_NE(status, -1) << "still running 60 s after Ctrl-C";
   ASSERT_TRUE(WIFEXITED(status)) << "ended by a signal, not cleanly";
-  EXPECT_EQ(WEXITSTATUS(status), 1);
-  EXPECT_TRUE(contains(slurp(out_path), "Stopped at step")) << slurp(out_path);
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_TRUE(contains(step.out(), "Stopped at step")) << step.out();
+  EXPECT_TRUE(children_of(step.pid()).empty()) << "a child outlived the command";
 }
 
 

@@ -175,16 +175,19 @@ TEST(Junit, ARealRunThatFailsShowsTheFailures) {
   EXPECT_TRUE(testcase(doc, "fixed clean").child("failure").empty());
 }
 
-TEST(Junit, AnUnwritablePathIsAClearErrorAndTheOtherReportsAreKept) {
+// Checked before any child starts: nothing runs, nothing is written.
+TEST(Junit, AnUnwritablePathIsRefusedBeforeAnyChildStarts) {
   ScratchDir dir("junit-bad-path");
   const auto file = (dir.path() / "no-such-folder" / "junit.xml").string();
   const auto r = run(bin("lockedges"), {"run", "deferred-lambda-write", "--runs", "1", "--stress-seconds", "0.1",
                                         "--junit", file, "--out", dir.path().string(), "-q"});
-  EXPECT_EQ(r.code(), 1) << "the run passed, but its JUnit file is missing";
-  EXPECT_NE(r.err.find("cannot write the JUnit XML file " + file + ": No such file or directory"), std::string::npos)
+  EXPECT_EQ(r.code(), 3) << "the tool's environment failed";
+  EXPECT_NE(r.err.find("cannot write the JUnit XML file " + file + ": cannot write in " +
+                       (dir.path() / "no-such-folder").string() + ": No such file or directory"),
+            std::string::npos)
       << r.err;
-  EXPECT_TRUE(std::filesystem::exists(dir.path() / "report.json"));
-  EXPECT_TRUE(std::filesystem::exists(dir.path() / "report.md"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "report.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "deferred-lambda-write")) << "a child ran";
 }
 
 }  // namespace
