@@ -44,6 +44,8 @@ void setup_worker(CLI::App& app, Context& context);
 void add_step_options(CLI::App& run, bool& step, StepOptions& options);
 int run_step(const std::string& scenario, StepOptions options, const std::filesystem::path& out_dir,
              const Context& context);
+// Throws UsageError when `run --step` is asked for files it never writes.
+void refuse_outputs_with_step(const std::string& format, const std::string& junit);
 
 // Thrown by a callback for a usage error it finds itself (an unknown
 // scenario): main prints it as one line and exits kExitUsage.

@@ -8,7 +8,6 @@
 #include "commands.hpp"
 #include "driving/run_command.hpp"
 #include "reports/writer.hpp"
-#include "util/text.hpp"
 
 namespace lockedges::cli {
 
@@ -79,23 +78,15 @@ void setup_run(CLI::App& app, Context& context) {
   cmd->add_option("--tsan-binary", o->tsan_binary, "ThreadSanitizer build to run instead of the sibling")
       ->group("");
   add_step_options(*cmd, o->step, o->stepping);
-  cmd->footer(std::string("Checks --out and --junit before any child starts; refuses a --out another lockedges\n"
-                          "command is writing to. Ctrl-C (or SIGTERM) ends the children, writes what completed (the\n"
-                          "scenario cut short marked interrupted) and exits 130 (143).\n") +
-              kExitStatusHelp +
-              "\nWith --step: 0 when the stepped run showed what the variant should (its race reported on the\n"
-              "tagged lines, or its symptom; a fix clean), 1 when it did not, 3 on a tool failure, 130 on Ctrl-C.");
+  cmd->footer(std::string("Checks --out and --junit before any child; refuses an --out another command writes to.\n"
+                          "Ctrl-C or SIGTERM ends the children and writes what completed, marked interrupted.\n") +
+              kExitStatusHelp);
   cmd->callback([o, &context] {
     context.start_logging();
     const DriverOptions& driver = o->request.driver;
     check_scenario(o->request.scenario, /*allow_all=*/true);
     if (o->step) {
-      std::vector<std::string> refused;
-      if (o->format != "text") refused.push_back("--format " + o->format);
-      if (!o->request.junit.empty()) refused.push_back("--junit");
-      if (!refused.empty())
-        throw UsageError("--step draws the schedule on the terminal and writes no " + joined(refused, " or ") +
-                         ": run without --step for those");
+      refuse_outputs_with_step(o->format, o->request.junit);
       context.exit_code = run_step(o->request.scenario, o->stepping, driver.out_dir, context);
       return;
     }

@@ -20,12 +20,22 @@ void add_step_options(CLI::App& run, bool& step, StepOptions& options) {
   auto* flag = run.add_flag("--step", step,
                             "Step through the broken variant's forced schedule under ThreadSanitizer, one event "
                             "at a time (Enter: next; end of input: run through; Ctrl-C: stop, exit 130), then show "
-                            "TSan's verdict");
+                            "TSan's verdict. Exit 0 when it showed what the variant should (its race on the tagged "
+                            "lines, or its symptom; a fix clean), 1 when not, 3 on a tool failure");
   run.add_option("--step-delay", options.delay_ms, "With --step: advance by itself after this many milliseconds")
       ->check(CLI::Range(0, 600000))
       ->needs(flag);
   run.add_option("--variant", options.variant, "With --step: the variant to step (default: the first broken one)")
       ->needs(flag);
+}
+
+void refuse_outputs_with_step(const std::string& format, const std::string& junit) {
+  std::vector<std::string> refused;
+  if (format != "text") refused.push_back("--format " + format);
+  if (!junit.empty()) refused.push_back("--junit");
+  if (!refused.empty())
+    throw UsageError("--step draws the schedule on the terminal and writes no " + joined(refused, " or ") +
+                     ": run without --step for those");
 }
 
 int run_step(const std::string& scenario_name, StepOptions options, const std::filesystem::path& out_dir,

@@ -189,8 +189,8 @@ VariantVerdict judge_alone(VariantReport& v, const std::string& symptom, const s
 
 void judge_interrupted(ScenarioReport& report, const std::string& signal) {
   report.verdict = kVerdictInterrupted;
-  report.reasons.insert(report.reasons.begin(),
-                        "interrupted by " + signal + " before its runs finished: what ran is shown, not judged");
+  // What the runs so far would have said is no judgement: it is left out.
+  report.reasons = {"interrupted by " + signal + " before its runs finished: what ran is shown, not judged"};
 }
 
 int exit_status(const std::vector<ScenarioReport>& reports) {

@@ -33,7 +33,7 @@ struct VariantVerdict {
 VariantVerdict judge_alone(VariantReport& v, const std::string& symptom, const std::string& source);
 
 // A scenario cut short by `signal` ("SIGINT (Ctrl-C)"): its verdict is
-// `interrupted`, whatever its runs showed so far, and the first reason says so.
+// `interrupted`, whatever its runs showed so far, and its one reason says so.
 void judge_interrupted(ScenarioReport& report, const std::string& signal);
 
 // Exit status for a set of reports (util/exit_status.hpp): kExitOk when all

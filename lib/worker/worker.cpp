@@ -76,7 +76,10 @@ int run_worker(const WorkerRequest& request) {
     }
     // A deadlocked stress run never returns: the watchdog writes what it saw
     // and ends the process (the threads cannot be joined).
-    run.on_deadlock([&run, &request](const std::string& description) {
+    run.on_deadlock([&run, &request, profiling](const std::string& description) {
+      // The profile up to the deadlock is written whole; the blocked threads
+      // take no samples.
+      if (profiling) profiler::stop();
       WorkerResult result = worker_result(run, request);
       result.symptoms["deadlocks"] = 1;
       result.deadlock = description;

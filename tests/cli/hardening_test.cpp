@@ -193,6 +193,21 @@ TEST(Hardening, ChildrenDieWithACommandKilledOutright) {
   EXPECT_TRUE(cmd.wait_for([&] { return children_of(cmd.pid()).empty(); }, 5)) << "a child outlived the command";
 }
 
+// Ctrl-C during `bench` ends it at once (Google Benchmark cannot stop
+// half-way); the detection group's TSan children die with it.
+TEST(Hardening, CtrlCDuringBenchLeavesNoChild) {
+  ScratchDir dir("bench-ctrl-c");
+  Background cmd(bin("lockedges"), {"bench", "deferred-lambda-write", "--groups", "detection", "--out",
+                                    dir.path().string(), "-q"},
+                 dir.path() / "cmd");
+  ASSERT_TRUE(cmd.wait_for([&] { return !children_of(cmd.pid()).empty(); }, 60)) << cmd.err();
+  kill(cmd.pid(), SIGINT);
+  const int status = cmd.wait(10);
+  ASSERT_NE(status, -1) << "still running 10 s after Ctrl-C";
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
+  EXPECT_TRUE(cmd.wait_for([&] { return children_of(cmd.pid()).empty(); }, 5)) << "a child outlived the command";
+}
+
 // A full disk, as a file-size limit stands in for one: the report that
 // cannot be written is named, exit 3, and no half-written file is left.
 TEST(Hardening, AFullDiskIsAToolErrorAndLeavesNoHalfWrittenFile) {
