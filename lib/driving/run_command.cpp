@@ -22,12 +22,11 @@ std::string unprepared(const RunRequest& request, FolderClaim& claim) {
   for (const auto* bin : {&d.binaries.plain, &d.binaries.tsan, &d.binaries.asan})
     if (!std::filesystem::exists(*bin))
       return fmt::format("cannot find {}: build it next to this binary (make build)", *bin);
-  std::string why;
-  claim = FolderClaim::claim(d.out_dir, why);
-  if (!claim.held()) return "report folder: " + why;
   if (const std::string junit = request.junit.empty() ? "" : unwritable_file(request.junit); !junit.empty())
     return fmt::format("cannot write the JUnit XML file {}: {}", request.junit, junit);
-  return "";
+  std::string why;  // last: the claim makes the folder
+  claim = FolderClaim::claim(d.out_dir, why);
+  return claim.held() ? "" : "report folder: " + why;
 }
 
 // The previous run's report pages go before this one starts: interrupted or
