@@ -208,6 +208,36 @@ TEST(Hardening, CtrlCDuringBenchLeavesNoChild) {
   EXPECT_TRUE(cmd.wait_for([&] { return children_of(cmd.pid()).empty(); }, 5)) << "a child outlived the command";
 }
 
+// The parent's signal and profile paths (the handler, run_child ending a
+// stress child, the interrupted report, profile's symbolising threads)
+// under both sanitizer builds: any report fails.
+TEST(Hardening, InterruptAndProfilePathsAreCleanUnderTheSanitizers) {
+  ScratchDir dir("sanitized-parent");
+  const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> builds = {
+      {"lockedges-tsan", {{"TSAN_OPTIONS", "halt_on_error=1 exitcode=66"}}},
+      {"lockedges-asan", {{"ASAN_OPTIONS", "halt_on_error=1 detect_leaks=1"}, {"UBSAN_OPTIONS", "halt_on_error=1"}}}};
+  for (const auto& [binary, env] : builds) {
+    std::string command;
+    for (const auto& [key, value] : env) command += key + "='" + value + "' ";
+    command += "exec " + bin(binary) + " run deferred-lambda-write --runs 1 --stress-seconds 30 --timeout 60 " +
+               "--profile-seconds 0 --out " + (dir.path() / binary).string();
+    Background cmd("/bin/sh", {"-c", command}, dir.path() / (binary + "-cmd"));
+    ASSERT_TRUE(stressing(cmd)) << binary << ": " << cmd.err();
+    kill(cmd.pid(), SIGINT);
+    const int status = cmd.wait(30);
+    ASSERT_NE(status, -1) << binary << ": still running 30 s after Ctrl-C";
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << binary << ": status " << status << cmd.err();
+    const auto profiled = run(bin(binary), {"profile", "deferred-lambda-write", "--seconds", "1", "--out",
+                                            (dir.path() / (binary + "-profile")).string(), "-q"},
+                              env);
+    EXPECT_EQ(profiled.code(), 0) << binary << ": " << profiled.err;
+    for (const std::string& err : {cmd.err(), profiled.err})
+      for (const char* report : {"WARNING: ThreadSanitizer", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                 "runtime error"})
+        EXPECT_FALSE(contains(err, report)) << binary << ": " << err;
+  }
+}
+
 // A full disk, as a file-size limit stands in for one: the report that
 // cannot be written is named, exit 3, and no half-written file is left.
 TEST(Hardening, AFullDiskIsAToolErrorAndLeavesNoHalfWrittenFile) {
