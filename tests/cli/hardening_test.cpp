@@ -97,6 +97,13 @@ TEST(Hardening, AForcedRunKilledByTheWatchdogIsAnError) {
   EXPECT_TRUE(contains(reasons, "tsan-1 did not finish: timed out")) << reasons;
 }
 
+// A forced child killed from outside before it said anything: an error.
+TEST(Hardening, AForcedRunKilledFromOutsideIsAnError) {
+  ScratchDir dir("forced-killed");
+  const std::string reasons = tool_error_reasons(run_with_fake_tsan(dir, "kill -KILL $$"));
+  EXPECT_TRUE(contains(reasons, "tsan-1: the worker was killed by SIGKILL")) << reasons;
+}
+
 // The sanitizer's exit status, no result, nothing on stderr: an error that
 // says so (this once aborted the driver).
 TEST(Hardening, AChildThatExitsWithTheSanitizersStatusAndSaysNothingIsAnError) {
