@@ -47,7 +47,7 @@ int profile(const ProfileOptions& o, const Context& context) {
   bar.stop();
 
   for (const auto& item : session.items)
-    if (!item.profile.error.empty())
+    if (profile_failed(item.profile))
       spdlog::warn("{}/{}: {}", item.scenario->name, item.variant->name, item.profile.error);
   std::cout << render_profile_text(session);
   if (const auto failed = write_outputs(options.out_dir, profile_outputs(session)); !failed.empty()) {

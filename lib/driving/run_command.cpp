@@ -57,7 +57,7 @@ RunResult run_command(const RunRequest& request) {
     if ((cut_short = interrupted().load())) judge_interrupted(result.reports.back(), interrupt_name());
     const ScenarioReport& report = result.reports.back();
     for (const auto& v : report.variants)
-      if (!v.profile.error.empty() && request.warning)
+      if (profile_failed(v.profile) && request.warning)
         request.warning(fmt::format("{}: {}: CPU profile: {}", s->name, v.name, v.profile.error));
     request.info(fmt::format("{}: {} in {:.1f} s", s->name, report.verdict, report.wall_seconds));
   }

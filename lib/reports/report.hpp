@@ -63,6 +63,10 @@ struct ProfileResult {
   std::string error;        // why there is no profile (never a verdict)
 };
 
+// A profile asked for that could not be taken or named (a child that failed,
+// a missing addr2line), as against one that came back with no samples.
+inline bool profile_failed(const ProfileResult& p) { return !p.error.empty() && p.flame_graph.empty(); }
+
 // What one forced run showed, both detectors together: their reports, and
 // the scenario's symptom counter.
 struct ForcedRun {
