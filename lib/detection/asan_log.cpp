@@ -50,17 +50,18 @@ std::string diagnosis_for(const std::string& kind) {
   return kind;
 }
 
-void add(Log& log, tsan::Finding f) {
+void add(Log& log, tsan::FindingGroups& groups, tsan::Finding f) {
   ++log.reports;
   f.count = 1;
   f.diagnosis = diagnosis_for(f.kind);
-  tsan::merge(log.findings, std::move(f));
+  groups.add(std::move(f));
 }
 
 }  // namespace
 
 Log parse(std::string_view text, const std::function<bool(std::string_view file)>& is_case_file) {
   Log log;
+  tsan::FindingGroups groups(log.findings);
   auto is_case = [&](std::string_view file) {
     try {
       return is_case_file(file);
@@ -72,7 +73,7 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
   bool open = false;
   bool want_frame = false;  // the next case frame belongs to current.locations.back()
   auto close = [&] {
-    if (open) add(log, std::move(current));
+    if (open) add(log, groups, std::move(current));
     current = {};
     open = false;
     want_frame = false;
@@ -118,7 +119,7 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
         if (is_case(where)) l.file = std::string(where);
         else l.line = 0;
         f.locations.push_back(std::move(l));
-        add(log, std::move(f));
+        add(log, groups, std::move(f));
       }
       continue;
     }

@@ -194,10 +194,11 @@ Finding make_finding(const Warning& w, const std::function<bool(string_view)>& i
 std::vector<Finding> group(const Log& log, const std::function<bool(std::string_view file)>& is_case_file) {
   std::vector<Finding> out;
   try {
+    FindingGroups groups(out);
     for (const Warning& w : log.warnings) {
       Finding f = make_finding(w, is_case_file);
       f.count = 1;
-      merge(out, std::move(f));
+      groups.add(std::move(f));
     }
   } catch (...) {  // bad_alloc: return what was grouped so far
   }
