@@ -72,7 +72,10 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
   tsan::Finding current;
   bool open = false;
   bool want_frame = false;  // the next case frame belongs to current.locations.back()
-  auto close = [&] {
+  // A report is whole when its SUMMARY line closes it; a new report or the
+  // end of the text closing it means the rest was lost.
+  auto close = [&](bool complete) {
+    current.incomplete = !complete;
     if (open) add(log, groups, std::move(current));
     current = {};
     open = false;
@@ -89,7 +92,7 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
 
     // "==123==ERROR: AddressSanitizer: stack-use-after-return on address ..."
     if (const auto at = line.find("ERROR: "); at != std::string_view::npos && starts_with(line, "==")) {
-      close();
+      close(false);
       std::string_view what = line.substr(at + 7);
       const auto colon = what.find(": ");
       if (colon == std::string_view::npos) continue;
@@ -124,7 +127,7 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
       continue;
     }
     if (starts_with(line, "SUMMARY: ")) {
-      close();
+      close(true);
       continue;
     }
     // "READ of size 4 at 0x... thread T2" / "WRITE of size ..."
@@ -165,7 +168,7 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
     }
     if (line.empty()) want_frame = false;
   }
-  close();
+  close(false);
   return log;
 }
 

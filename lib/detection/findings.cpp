@@ -32,6 +32,7 @@ void FindingGroups::add(Finding finding) {
   if (const auto it = index_.find(key); it != index_.end()) {
     Finding& group = into_[it->second];
     group.count += finding.count;
+    group.incomplete = group.incomplete && finding.incomplete;
     return;
   }
   // Appended before it is indexed: a bad_alloc leaves no index entry

@@ -32,13 +32,16 @@ struct Finding {
   int count = 0;                    // warnings merged into this finding
   std::string summary;              // of the first warning
   std::string diagnosis;            // one plain-English sentence
+  // Every warning merged into it was cut short (the log ended inside it, or
+  // one of its lines was cut), so a location or a lock may be missing.
+  bool incomplete = false;
 };
 
 // Adds `finding` to `into`: when one there has the same kind and the same
-// file:line for every location, its count grows by finding.count; otherwise
-// `finding` is appended. Shared by every detector's log, and by the driver
-// when it merges the findings of several runs. Linear in into.size(); to add
-// many, use FindingGroups.
+// file:line for every location, its count grows by finding.count (incomplete
+// only if both were); otherwise `finding` is appended. Shared by every
+// detector's log, and by the driver when it merges the findings of several
+// runs. Linear in into.size(); to add many, use FindingGroups.
 void merge(std::vector<Finding>& into, Finding finding);
 
 // FindingGroups — merge() for many findings: the findings of a vector indexed

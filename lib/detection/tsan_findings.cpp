@@ -158,6 +158,7 @@ Finding make_finding(const Warning& w, const std::function<bool(string_view)>& i
   Finding f;
   f.kind = w.kind;
   f.summary = w.summary;
+  f.incomplete = !w.complete;
   if (w.kind.starts_with(kLockOrderKind)) {
     std::vector<LockAcquisition> steps;
     for (const Section& s : w.sections) {

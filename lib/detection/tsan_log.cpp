@@ -154,6 +154,17 @@ std::vector<std::string> parse_cycle(string_view s) {
   return out;
 }
 
+// A header TSan always ends with ':': an access ("[Previous ][atomic ]read
+// of size ...") or a mutex ("Mutex M10 (0x...) created at", "Mutex M10
+// acquired here while holding mutex M9 in thread T1"). Without its ':' such
+// a line was cut, whatever it still parses as.
+bool needs_colon(string_view h) {
+  if (h.starts_with("Mutex ")) return true;
+  consume(h, "Previous ");
+  if (!consume(h, "Atomic ")) consume(h, "atomic ");
+  return h.starts_with("Read") || h.starts_with("read") || h.starts_with("Write") || h.starts_with("write");
+}
+
 bool is_separator(string_view s) {
   if (s.size() < 10) return false;
   for (char c : s)
@@ -238,10 +249,17 @@ class Parser {
     log_.warnings.push_back(std::move(w));
     current_ = &log_.warnings.back();
     stack_ = nullptr;
+    cut_ = false;
   }
 
   void header(string_view h) {
-    if (h.ends_with(':')) h.remove_suffix(1);
+    const bool whole = h.ends_with(':');
+    if (whole) h.remove_suffix(1);
+    else if (needs_colon(h)) {
+      cut_ = true;
+      stack_ = nullptr;  // its frames, if any follow, belong to nothing we kept
+      return;
+    }
     Access a;
     if (parse_access(h, a)) {
       current_->accesses.push_back(std::move(a));
@@ -254,7 +272,7 @@ class Parser {
   }
 
   void close(bool complete) {
-    if (current_) current_->complete = complete;
+    if (current_) current_->complete = complete && !cut_;
     current_ = nullptr;
     stack_ = nullptr;
   }
@@ -262,6 +280,7 @@ class Parser {
   Log log_;
   Warning* current_ = nullptr;        // points into log_.warnings; only the back is ever open
   std::vector<Frame>* stack_ = nullptr;  // where the next frame line goes
+  bool cut_ = false;                     // a header of the open warning was cut
 };
 
 }  // namespace

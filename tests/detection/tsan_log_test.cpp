@@ -456,12 +456,15 @@ TEST(Parser, TruncatedMidWarningLeavesLastWarningIncomplete) {
   EXPECT_EQ(cut.accesses[1].stack.size(), 3u);
   EXPECT_EQ(log.reported, -1);
 
-  // Still grouped: the cut access has no case frame yet, so it is its own finding.
+  // Still grouped: the cut access has no case frame yet, so it is its own
+  // finding, and it says it came from a cut report.
   const auto findings = group(log, source_is("rehash_race.cpp"));
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].count, 2);
+  EXPECT_FALSE(findings[0].incomplete);
   EXPECT_EQ(findings[1].count, 1);
   EXPECT_EQ(findings[1].locations.at(1).file, "");
+  EXPECT_TRUE(findings[1].incomplete);
 }
 
 TEST(Parser, TruncatedMidFrameDropsTheCutFrame) {
@@ -475,6 +478,65 @@ TEST(Parser, TruncatedMidFrameDropsTheCutFrame) {
   ASSERT_EQ(cut.accesses[1].stack.size(), 3u);  // "#3 std::unordered_map<int, int, std:" is dropped
   EXPECT_EQ(cut.accesses[1].stack[2].index, 2);
   EXPECT_EQ(cut.accesses[1].stack[2].line, 1655);
+}
+
+// Issue 11: the log ends inside "  Previous read of size 4 at 0x... by main
+// thread (mutexes: read M9):", after "by main thr". Taken at face value the
+// read was by thread "main thr" holding no lock.
+TEST(Parser, AccessHeaderCutMidLineIsDroppedAndTheWarningIncomplete) {
+  const std::string text = fixture("suppressed_truncated_header.log");
+  ASSERT_TRUE(text.ends_with("by main thr"));  // the fixture really stops inside the header
+  const Log log = parse(text);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  const Warning& w = log.warnings[0];
+  EXPECT_FALSE(w.complete);
+  ASSERT_EQ(w.accesses.size(), 1u) << "only the whole header, T1's write, is an access";
+  EXPECT_EQ(w.accesses[0].thread, "T1");
+  EXPECT_TRUE(w.sections.empty()) << "nor does the cut header become a section";
+
+  const auto findings = group(log, source_is("suppressed.cpp"));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_TRUE(findings[0].incomplete);
+  ASSERT_EQ(findings[0].locations.size(), 1u);
+  EXPECT_EQ(findings[0].locations[0].line, 23);
+  EXPECT_EQ(findings[0].locations[0].thread, "T1");
+}
+
+TEST(Parser, CutHeaderFollowedByMoreLogKeepsItsWarningIncomplete) {
+  // Two log files joined, the first cut inside a header: its frames and even
+  // a closing ===== line do not make the first warning whole, and the second
+  // log parses as it would alone.
+  const std::string whole = fixture("suppressed.log");
+  const std::size_t at = whole.find(" by main thread (mutexes: ");
+  ASSERT_NE(at, std::string::npos);
+  std::string text = whole.substr(0, at) + " by main thr\n" + whole.substr(whole.find('\n', at) + 1);
+  text += fixture("unlocked_write.log");
+  const Log log = parse(text);
+  ASSERT_EQ(log.warnings.size(), 2u);
+  EXPECT_FALSE(log.warnings[0].complete);
+  ASSERT_EQ(log.warnings[0].accesses.size(), 1u);
+  EXPECT_EQ(log.warnings[0].sections.size(), 3u) << "Location, Mutex M9 and Thread T1, as in the whole log";
+  EXPECT_TRUE(log.warnings[1].complete);
+  EXPECT_EQ(log.warnings[1].accesses.size(), 2u);
+}
+
+TEST(Parser, CutLockAcquisitionHeaderIsNotReadAsAThreadNamedThr) {
+  // "Mutex M10 acquired here while holding mutex M9 in thread T1:" cut to
+  // "... in thr" would still parse, with thread "thr".
+  std::string text = fixture("lock_order.log");
+  const std::string header = "Mutex M10 acquired here while holding mutex M9 in thread T1:";
+  const std::size_t at = text.find(header);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, header.size(), "Mutex M10 acquired here while holding mutex M9 in thr");
+  const Log log = parse(text);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_FALSE(log.warnings[0].complete);
+  for (const Section& s : log.warnings[0].sections) EXPECT_FALSE(s.header.ends_with("in thr")) << s.header;
+  const auto findings = group(log, source_is("lock_order.cpp"));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_TRUE(findings[0].incomplete);
+  ASSERT_EQ(findings[0].locations.size(), 1u) << "T2's acquisition only";
+  EXPECT_EQ(findings[0].locations[0].thread, "T2");
 }
 
 TEST(Parser, EveryPrefixOfARealLogParsesMonotonically) {
