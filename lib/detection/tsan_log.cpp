@@ -172,8 +172,43 @@ bool is_separator(string_view s) {
   return true;
 }
 
+// What the runtime prints, prefixed "ThreadSanitizer: ", while it goes on
+// working: the suppressions it used (print_suppressions, on by default),
+// what verbosity= and the memory options make it say, and warnings after
+// which it continues. Taken from the format strings in g++ 12's libtsan and
+// clang 14's runtime. The list is of notes rather than of failures because
+// failures are the open set (sanitizer_common adds its own, "CHECK failed",
+// "Thread limit ... exceeded. Dying."): a line of neither kind counts as a
+// failure, the safe side for a run whose verdict rests on the log.
+bool is_note(string_view s) {
+  if (!consume(s, kToolPrefix)) return false;
+  static constexpr string_view kNotes[] = {
+      "Matched ",                    // "Matched 3 suppressions (pid=123):"
+      "matched suppression '",       // one per suppressed report, verbosity=2
+      "suppressing report as doubled",
+      "reading suppressions file at ",
+      "flushing memory due to RSS",  // flush_memory_ms, memory_limit_mb
+      "memory flush check ",
+      "memory flushed ",
+      "periodic memory flush",
+      "growing ",                    // "growing sync allocator: ...", verbosity
+      "forked new process with pid ",
+      "ignoring signal ",
+      "RSS: ",                       // print_stats
+      "StackDepot: ",
+      "soft rss limit exhausted",    // soft_rss_limit_mb: allocations fail, the run goes on
+      "WARNING: ",                   // "unexpected format specifier in printf interceptor"
+  };
+  for (string_view note : kNotes)
+    if (s.starts_with(note)) return true;
+  // With die_after_fork=0 the runtime says it goes on: "... (pid 123). Continuing because ...".
+  return s.starts_with("starting new threads after multi-threaded fork") &&
+         s.find(" Continuing ") != string_view::npos;
+}
+
 // Tool failures that are not reports. "ThreadSanitizer: reported N warnings"
-// is the normal epilogue and is recorded in Log::reported instead.
+// is the normal epilogue and is recorded in Log::reported instead; the
+// runtime's notes (is_note) are checked first.
 bool is_fatal(string_view s) {
   if (s.starts_with(kFatalPrefix) || s.starts_with(kToolPrefix)) return true;
   // sanitizer_common errors: "==4053==ERROR: ThreadSanitizer: SEGV on ..."
@@ -208,6 +243,10 @@ class Parser {
     if (parse_reported(line, n)) {
       close(false);
       log_.reported = n;
+      return;
+    }
+    if (is_note(line)) {
+      log_.notes.emplace_back(line);  // an open report stays open: a note is no part of it
       return;
     }
     if (is_fatal(line)) {

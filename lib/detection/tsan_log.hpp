@@ -71,8 +71,13 @@ struct Warning {
 struct Log {
   std::vector<Warning> warnings;
   // Tool failures, verbatim: "FATAL: ThreadSanitizer: ...", "ThreadSanitizer: CHECK failed: ...",
-  // "==PID==ERROR: ThreadSanitizer: SEGV ...". They are not reports.
+  // "==PID==ERROR: ThreadSanitizer: SEGV ...", and any other "ThreadSanitizer: " line that is
+  // not one of the runtime's notes. They are not reports.
   std::vector<std::string> fatal_errors;
+  // The runtime's notes while it carries on, verbatim: "ThreadSanitizer: Matched 3
+  // suppressions (pid=...):" (the suppressions used, listed on the lines after it),
+  // "ThreadSanitizer: flushing memory due to RSS", ... Neither reports nor failures.
+  std::vector<std::string> notes;
   int reported = -1;  // N from the closing "ThreadSanitizer: reported N warnings"; -1 if absent
 };
 

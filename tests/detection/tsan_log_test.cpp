@@ -631,6 +631,74 @@ TEST(Parser, SegvIsAToolFailureNotAWarning) {
       << log.fatal_errors[0];
 }
 
+TEST(Parser, SuppressionsUsedAreNotesNotFailures) {
+  // Run with suppressions=suppressed.supp: one race reported, the other
+  // suppressed, and the runtime's closing account of the suppression.
+  const Log log = parse(fixture("suppressed.log"));
+  EXPECT_TRUE(log.fatal_errors.empty()) << log.fatal_errors.front();
+  ASSERT_EQ(log.notes.size(), 1u);
+  EXPECT_TRUE(log.notes[0].starts_with("ThreadSanitizer: Matched 1 suppressions (pid=")) << log.notes[0];
+  EXPECT_EQ(log.reported, 1);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  const Warning& w = log.warnings[0];
+  EXPECT_TRUE(w.complete);
+  ASSERT_EQ(w.accesses.size(), 2u);
+  const Access& read = w.accesses[1];  // "Previous read ... by main thread (mutexes: read M9):"
+  EXPECT_EQ(read.thread, "main thread");
+  ASSERT_EQ(read.mutexes.size(), 1u);
+  EXPECT_EQ(read.mutexes[0].id, "M9");
+  EXPECT_TRUE(read.mutexes[0].shared);
+}
+
+TEST(Parser, RuntimeNotesAreNotFailuresAndOtherToolLinesAre) {
+  // Lines written from the runtime's format strings (g++ 12's libtsan,
+  // clang 14's), not captured: notes it prints while it carries on, between
+  // the lines of an open report, which they leave open; then lines it prints
+  // as it dies.
+  const std::string notes[] = {
+      "ThreadSanitizer: matched suppression 'race:bump_quietly'",
+      "ThreadSanitizer: suppressing report as doubled (stack)",
+      "ThreadSanitizer: reading suppressions file at /src/lockedges/suppressed.supp",
+      "ThreadSanitizer: flushing memory due to RSS",
+      "ThreadSanitizer: memory flush check RSS=120 LAST=100 LIMIT=110",
+      "ThreadSanitizer: memory flushed RSS=60",
+      "ThreadSanitizer: periodic memory flush",
+      "ThreadSanitizer: growing sync allocator: 1048576 out of 1048576*1024",
+      "ThreadSanitizer: forked new process with pid 4321, parent had 3 threads",
+      "ThreadSanitizer: ignoring signal 13",
+      "ThreadSanitizer: soft rss limit exhausted (100Mb vs 120Mb)",
+      "ThreadSanitizer: WARNING: unexpected format specifier in printf interceptor: %y (reported once per process)",
+      "ThreadSanitizer: starting new threads after multi-threaded fork is not supported (pid 4321). Continuing "
+      "because of die_after_fork=0, but you are on your own",
+  };
+  std::string whole = fixture("unlocked_write.log");
+  const std::size_t blank = whole.find("\n\n");
+  ASSERT_NE(blank, std::string::npos);
+  std::string inside;
+  for (const std::string& n : notes) inside += n + "\n";
+  const Log log = parse(whole.substr(0, blank + 1) + inside + whole.substr(blank + 1));
+  EXPECT_TRUE(log.fatal_errors.empty()) << log.fatal_errors.front();
+  EXPECT_EQ(log.notes, std::vector<std::string>(std::begin(notes), std::end(notes)));
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_TRUE(log.warnings[0].complete);
+  EXPECT_EQ(log.warnings[0].accesses.size(), 2u);
+
+  for (const char* failure : {
+           "ThreadSanitizer: Thread limit (8128 threads) exceeded. Dying.",
+           "ThreadSanitizer: can't find longjmp buf",
+           "ThreadSanitizer: main thread finished with ignores enabled",
+           "ThreadSanitizer: starting new threads after multi-threaded fork is not supported. Dying (set "
+           "die_after_fork=0 to override)",
+           "ThreadSanitizer: failed to parse suppressions",
+           "ThreadSanitizer: some line no runtime of ours prints",
+       }) {
+    const Log dead = parse(std::string(failure) + "\n");
+    ASSERT_EQ(dead.fatal_errors.size(), 1u) << failure;
+    EXPECT_EQ(dead.fatal_errors[0], failure);
+    EXPECT_TRUE(dead.notes.empty()) << failure;
+  }
+}
+
 TEST(Parser, ToolDyingMidReportClosesItIncomplete) {
   // A real report cut after its first access, then a runtime CHECK failure
   // (line as printed by g++ 12's libtsan under `ulimit -v`).
