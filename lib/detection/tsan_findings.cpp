@@ -1,6 +1,7 @@
 // lockedges — ThreadSanitizer warnings grouped into findings: the many
 // warnings one bug produces folded into one per place in the case's own
 // code, each with a one-sentence diagnosis. See tsan_log.hpp.
+#include <unordered_set>
 #include <utility>
 
 #include "detection/tsan_log.hpp"
@@ -75,10 +76,13 @@ bool only_shared(const Access& a) {
   return true;
 }
 
+// A set rather than a pair of loops: a made-up header may list a hundred
+// thousand mutexes on each side.
 bool share_a_mutex(const Access& x, const Access& y) {
-  for (const HeldMutex& a : x.mutexes)
-    for (const HeldMutex& b : y.mutexes)
-      if (a.id == b.id) return true;
+  std::unordered_set<string_view> held;
+  for (const HeldMutex& a : x.mutexes) held.insert(a.id);
+  for (const HeldMutex& b : y.mutexes)
+    if (held.count(b.id)) return true;
   return false;
 }
 
