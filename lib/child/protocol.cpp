@@ -34,66 +34,47 @@ std::string number(double value) { return fmt::format("{}", value); }
 // value() would throw type_error instead, and its get<int>() casts a float
 // or a too-large integer without a word.
 
-bool read_field(const json& j, const char* key, std::string& out) {
-  const auto it = j.find(key);
-  if (it == j.end()) return true;
-  if (!it->is_string()) return false;
-  out = it->get<std::string>();
-  return true;
-}
-
-bool read_field(const json& j, const char* key, bool& out) {
-  const auto it = j.find(key);
-  if (it == j.end()) return true;
-  if (!it->is_boolean()) return false;
-  out = it->get<bool>();
-  return true;
-}
-
-bool read_field(const json& j, const char* key, double& out) {
-  const auto it = j.find(key);
-  if (it == j.end()) return true;
-  if (!it->is_number()) return false;
-  out = it->get<double>();
-  return true;
-}
-
-bool read_field(const json& j, const char* key, std::uint64_t& out) {
-  const auto it = j.find(key);
-  if (it == j.end()) return true;
-  if (!it->is_number_unsigned()) return false;  // a negative integer is number_integer
-  out = it->get<std::uint64_t>();
-  return true;
-}
-
 // A signed integer in [lo, hi]: json keeps non-negative integers as unsigned.
-bool integer_in(const json& v, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
+bool integer_in(const json& v, std::int64_t lo, std::int64_t hi) {
   if (v.is_number_unsigned()) {
     const auto u = v.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(hi)) return false;
-    out = static_cast<std::int64_t>(u);
-  } else if (v.is_number_integer()) {
-    out = v.get<std::int64_t>();
-  } else {
-    return false;
+    return u <= static_cast<std::uint64_t>(hi) && static_cast<std::int64_t>(u) >= lo;
   }
-  return out >= lo && out <= hi;
+  return v.is_number_integer() && v.get<std::int64_t>() >= lo && v.get<std::int64_t>() <= hi;
 }
 
-bool read_field(const json& j, const char* key, std::int64_t& out) {
-  const auto it = j.find(key);
-  if (it == j.end()) return true;
-  return integer_in(*it, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(), out);
+template <typename T>
+bool integer_fits(const json& v) {
+  return integer_in(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
 }
 
-bool read_field(const json& j, const char* key, int& out) {
+// `key` into `out` when `fits` says its value reads as a T.
+template <typename T, typename Fits>
+bool read_if(const json& j, const char* key, T& out, Fits fits) {
   const auto it = j.find(key);
   if (it == j.end()) return true;
-  std::int64_t v = 0;
-  if (!integer_in(*it, std::numeric_limits<int>::min(), std::numeric_limits<int>::max(), v)) return false;
-  out = static_cast<int>(v);
+  if (!fits(*it)) return false;
+  out = it->template get<T>();
   return true;
 }
+
+bool read_field(const json& j, const char* key, std::string& out) {
+  return read_if(j, key, out, [](const json& v) { return v.is_string(); });
+}
+bool read_field(const json& j, const char* key, bool& out) {
+  return read_if(j, key, out, [](const json& v) { return v.is_boolean(); });
+}
+bool read_field(const json& j, const char* key, double& out) {
+  return read_if(j, key, out, [](const json& v) { return v.is_number(); });
+}
+// A negative integer is number_integer, never number_unsigned.
+bool read_field(const json& j, const char* key, std::uint64_t& out) {
+  return read_if(j, key, out, [](const json& v) { return v.is_number_unsigned(); });
+}
+bool read_field(const json& j, const char* key, std::int64_t& out) {
+  return read_if(j, key, out, integer_fits<std::int64_t>);
+}
+bool read_field(const json& j, const char* key, int& out) { return read_if(j, key, out, integer_fits<int>); }
 
 // The array `key` (missing: empty), each element read by `one`.
 template <typename T, typename ReadOne>
@@ -129,10 +110,8 @@ bool read_symptoms(const json& j, std::map<std::string, std::int64_t>& out) {
   if (it == j.end()) return true;
   if (!it->is_object()) return false;
   for (const auto& [name, count] : it->items()) {
-    std::int64_t n = 0;
-    if (!integer_in(count, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(), n))
-      return false;
-    out[name] = n;
+    if (!integer_fits<std::int64_t>(count)) return false;
+    out[name] = count.get<std::int64_t>();
   }
   return true;
 }
