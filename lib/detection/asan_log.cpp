@@ -57,10 +57,7 @@ void add(Log& log, tsan::FindingGroups& groups, tsan::Finding f) {
   groups.add(std::move(f));
 }
 
-}  // namespace
-
-Log parse(std::string_view text, const std::function<bool(std::string_view file)>& is_case_file) {
-  Log log;
+void scan(std::string_view text, const std::function<bool(std::string_view file)>& is_case_file, Log& log) {
   tsan::FindingGroups groups(log.findings);
   auto is_case = [&](std::string_view file) {
     try {
@@ -169,6 +166,16 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
     if (line.empty()) want_frame = false;
   }
   close(false);
+}
+
+}  // namespace
+
+Log parse(std::string_view text, const std::function<bool(std::string_view file)>& is_case_file) {
+  Log log;
+  try {
+    scan(text, is_case_file, log);
+  } catch (...) {  // only std::bad_alloc can get here: what was read so far
+  }
   return log;
 }
 
