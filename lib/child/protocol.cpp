@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -28,29 +30,111 @@ const std::map<std::string, Mode> kModes = {{"forced", Mode::kForced}, {"stress"
 // A number as its shortest exact decimal, so the child reads back what was meant.
 std::string number(double value) { return fmt::format("{}", value); }
 
-Event event_from(const json& e) {
-  Event ev;
-  ev.seq = e.value("seq", std::uint64_t{0});
-  ev.t_ns = e.value("t_ns", std::int64_t{0});
-  ev.thread = e.value("thread", 0);
-  ev.kind = e.value("kind", "");
-  ev.what = e.value("what", "");
-  ev.peer = e.value("peer", -1);
-  return ev;
+// ---- reading what a child wrote ---------------------------------------------
+// Each read_field leaves `out` as it is when `key` is missing, and returns
+// false when it is there with another type or out of range. nlohmann's
+// value() would throw type_error instead, and its get<int>() casts a float
+// or a too-large integer without a word.
+
+// A signed integer in [lo, hi]: json keeps non-negative integers as unsigned.
+bool integer_in(const json& v, std::int64_t lo, std::int64_t hi) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    return u <= static_cast<std::uint64_t>(hi) && static_cast<std::int64_t>(u) >= lo;
+  }
+  return v.is_number_integer() && v.get<std::int64_t>() >= lo && v.get<std::int64_t>() <= hi;
 }
 
-LockStats lock_from(const json& l) {
-  LockStats s;
-  s.name = l.value("name", "");
-  s.exclusive_acquisitions = l.value("exclusive_acquisitions", std::uint64_t{0});
-  s.shared_acquisitions = l.value("shared_acquisitions", std::uint64_t{0});
-  s.contended = l.value("contended", std::uint64_t{0});
-  s.total_wait_ns = l.value("total_wait_ns", std::int64_t{0});
-  s.max_wait_ns = l.value("max_wait_ns", std::int64_t{0});
-  s.p99_wait_ns = l.value("p99_wait_ns", std::int64_t{0});
-  s.total_hold_ns = l.value("total_hold_ns", std::int64_t{0});
-  s.max_hold_ns = l.value("max_hold_ns", std::int64_t{0});
-  return s;
+template <typename T>
+bool integer_fits(const json& v) {
+  return integer_in(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+}
+
+// `key` into `out` when `fits` says its value reads as a T.
+template <typename T, typename Fits>
+bool read_if(const json& j, const char* key, T& out, Fits fits) {
+  const auto it = j.find(key);
+  if (it == j.end()) return true;
+  if (!fits(*it)) return false;
+  out = it->template get<T>();
+  return true;
+}
+
+bool read_field(const json& j, const char* key, std::string& out) {
+  return read_if(j, key, out, [](const json& v) { return v.is_string(); });
+}
+bool read_field(const json& j, const char* key, bool& out) {
+  return read_if(j, key, out, [](const json& v) { return v.is_boolean(); });
+}
+bool read_field(const json& j, const char* key, double& out) {
+  return read_if(j, key, out, [](const json& v) { return v.is_number(); });
+}
+// A negative integer is number_integer, never number_unsigned.
+bool read_field(const json& j, const char* key, std::uint64_t& out) {
+  return read_if(j, key, out, [](const json& v) { return v.is_number_unsigned(); });
+}
+bool read_field(const json& j, const char* key, std::int64_t& out) {
+  return read_if(j, key, out, integer_fits<std::int64_t>);
+}
+bool read_field(const json& j, const char* key, int& out) { return read_if(j, key, out, integer_fits<int>); }
+
+// The array `key` (missing: empty), each element read by `one`.
+template <typename T, typename ReadOne>
+bool read_array(const json& j, const char* key, std::vector<T>& out, ReadOne one) {
+  const auto it = j.find(key);
+  if (it == j.end()) return true;
+  if (!it->is_array()) return false;
+  for (const json& element : *it) {
+    T value{};
+    if (!one(element, value)) return false;
+    out.push_back(std::move(value));
+  }
+  return true;
+}
+
+bool read_event(const json& e, Event& ev) {
+  return e.is_object() && read_field(e, "seq", ev.seq) && read_field(e, "t_ns", ev.t_ns) &&
+         read_field(e, "thread", ev.thread) && read_field(e, "kind", ev.kind) && read_field(e, "what", ev.what) &&
+         read_field(e, "peer", ev.peer);
+}
+
+bool read_lock(const json& l, LockStats& s) {
+  return l.is_object() && read_field(l, "name", s.name) &&
+         read_field(l, "exclusive_acquisitions", s.exclusive_acquisitions) &&
+         read_field(l, "shared_acquisitions", s.shared_acquisitions) && read_field(l, "contended", s.contended) &&
+         read_field(l, "total_wait_ns", s.total_wait_ns) && read_field(l, "max_wait_ns", s.max_wait_ns) &&
+         read_field(l, "p99_wait_ns", s.p99_wait_ns) && read_field(l, "total_hold_ns", s.total_hold_ns) &&
+         read_field(l, "max_hold_ns", s.max_hold_ns);
+}
+
+bool read_symptoms(const json& j, std::map<std::string, std::int64_t>& out) {
+  const auto it = j.find("symptoms");
+  if (it == j.end()) return true;
+  if (!it->is_object()) return false;
+  for (const auto& [name, count] : it->items()) {
+    if (!integer_fits<std::int64_t>(count)) return false;
+    out[name] = count.get<std::int64_t>();
+  }
+  return true;
+}
+
+bool read_result(const json& j, WorkerResult& r) {
+  std::string mode;
+  const bool ok =
+      j.is_object() && read_field(j, "scenario", r.scenario) && read_field(j, "variant", r.variant) &&
+      read_field(j, "mode", mode) && read_field(j, "schedule_completed", r.schedule_completed) &&
+      read_field(j, "elapsed_seconds", r.elapsed_seconds) && read_field(j, "ops", r.ops) &&
+      read_symptoms(j, r.symptoms) &&
+      read_array(j, "threads", r.threads,
+                 [](const json& t, std::string& name) {
+                   if (!t.is_string()) return false;
+                   name = t.get<std::string>();
+                   return true;
+                 }) &&
+      read_field(j, "worker_threads", r.worker_threads) && read_array(j, "events", r.events, read_event) &&
+      read_array(j, "locks", r.locks, read_lock) && read_field(j, "deadlock", r.deadlock);
+  r.mode = mode == "stress" ? Mode::kStress : Mode::kForced;
+  return ok;
 }
 
 }  // namespace
@@ -161,25 +245,23 @@ json to_json(const WorkerResult& r) {
   return j;
 }
 
+std::optional<WorkerResult> parse_worker_result(std::string_view text) {
+  try {
+    const auto j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    WorkerResult r;
+    if (!read_result(j, r)) return std::nullopt;
+    return r;
+  } catch (...) {  // only std::bad_alloc can get here
+    return std::nullopt;
+  }
+}
+
 std::optional<WorkerResult> read_worker_result(const std::filesystem::path& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  const auto j = json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return std::nullopt;
-  WorkerResult r;
-  r.scenario = j.value("scenario", "");
-  r.variant = j.value("variant", "");
-  r.mode = j.value("mode", "") == "stress" ? Mode::kStress : Mode::kForced;
-  r.schedule_completed = j.value("schedule_completed", false);
-  r.elapsed_seconds = j.value("elapsed_seconds", 0.0);
-  r.ops = j.value("ops", std::uint64_t{0});
-  r.symptoms = j.value("symptoms", std::map<std::string, std::int64_t>{});
-  r.threads = j.value("threads", std::vector<std::string>{});
-  r.worker_threads = j.value("worker_threads", 0);
-  for (const auto& e : j.value("events", json::array())) r.events.push_back(event_from(e));
-  for (const auto& l : j.value("locks", json::array())) r.locks.push_back(lock_from(l));
-  r.deadlock = j.value("deadlock", "");
-  return r;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_worker_result(text.str());
 }
 
 std::string to_line(const StepEvent& s) {
@@ -190,11 +272,15 @@ std::string to_line(const StepEvent& s) {
 }
 
 bool from_line(std::string_view line, StepEvent& s) {
-  const auto j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return false;
-  s.event = event_from(j);
-  s.name = j.value("name", "");
-  return true;
+  try {
+    const auto j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    StepEvent step;
+    if (!read_event(j, step.event) || !read_field(j, "name", step.name)) return false;
+    s = std::move(step);
+    return true;
+  } catch (...) {  // std::bad_alloc
+    return false;
+  }
 }
 
 }  // namespace lockedges

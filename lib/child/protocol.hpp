@@ -10,7 +10,7 @@
 //                   read back from it by the hidden `worker` subcommand
 //                   (add_worker_options): the flags are spelled here only.
 //   WorkerResult    what the child writes (to_json) and the parent reads
-//                   (read_worker_result).
+//                   (read_worker_result, parse_worker_result).
 //   StepEvent       one line on the events pipe of a stepped run.
 //
 // Lock statistics and events have one JSON encoding each, also used by
@@ -93,7 +93,13 @@ struct WorkerResult {
 WorkerResult worker_result(const Run& run, const WorkerRequest& request);
 
 nlohmann::json to_json(const WorkerResult& result);
-// The result file a worker wrote; nothing when it is missing or not a result.
+// A result from its JSON text: nothing when the text is not a JSON object, or
+// a field of it has the wrong type or a number out of its field's range (a
+// missing field keeps its default). The text comes from another process,
+// which may have died mid-write or been something else: never throws.
+std::optional<WorkerResult> parse_worker_result(std::string_view text);
+// The result file a worker wrote (parse_worker_result); nothing when it is
+// missing or not a result.
 std::optional<WorkerResult> read_worker_result(const std::filesystem::path& path);
 
 // One JSON encoding of each record the protocol and the reports share.
@@ -108,6 +114,6 @@ struct StepEvent {
   std::string name;  // the thread's name
 };
 std::string to_line(const StepEvent& step);              // without the newline
-bool from_line(std::string_view line, StepEvent& step);  // false for a malformed line
+bool from_line(std::string_view line, StepEvent& step);  // false for a malformed line; never throws
 
 }  // namespace lockedges

@@ -50,17 +50,15 @@ std::string diagnosis_for(const std::string& kind) {
   return kind;
 }
 
-void add(Log& log, tsan::Finding f) {
+void add(Log& log, tsan::FindingGroups& groups, tsan::Finding f) {
   ++log.reports;
   f.count = 1;
   f.diagnosis = diagnosis_for(f.kind);
-  tsan::merge(log.findings, std::move(f));
+  groups.add(std::move(f));
 }
 
-}  // namespace
-
-Log parse(std::string_view text, const std::function<bool(std::string_view file)>& is_case_file) {
-  Log log;
+void scan(std::string_view text, const std::function<bool(std::string_view file)>& is_case_file, Log& log) {
+  tsan::FindingGroups groups(log.findings);
   auto is_case = [&](std::string_view file) {
     try {
       return is_case_file(file);
@@ -71,8 +69,11 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
   tsan::Finding current;
   bool open = false;
   bool want_frame = false;  // the next case frame belongs to current.locations.back()
-  auto close = [&] {
-    if (open) add(log, std::move(current));
+  // A report is whole when its SUMMARY line closes it; a new report or the
+  // end of the text closing it means the rest was lost.
+  auto close = [&](bool complete) {
+    current.incomplete = !complete;
+    if (open) add(log, groups, std::move(current));
     current = {};
     open = false;
     want_frame = false;
@@ -88,7 +89,7 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
 
     // "==123==ERROR: AddressSanitizer: stack-use-after-return on address ..."
     if (const auto at = line.find("ERROR: "); at != std::string_view::npos && starts_with(line, "==")) {
-      close();
+      close(false);
       std::string_view what = line.substr(at + 7);
       const auto colon = what.find(": ");
       if (colon == std::string_view::npos) continue;
@@ -118,12 +119,12 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
         if (is_case(where)) l.file = std::string(where);
         else l.line = 0;
         f.locations.push_back(std::move(l));
-        add(log, std::move(f));
+        add(log, groups, std::move(f));
       }
       continue;
     }
     if (starts_with(line, "SUMMARY: ")) {
-      close();
+      close(true);
       continue;
     }
     // "READ of size 4 at 0x... thread T2" / "WRITE of size ..."
@@ -164,7 +165,17 @@ Log parse(std::string_view text, const std::function<bool(std::string_view file)
     }
     if (line.empty()) want_frame = false;
   }
-  close();
+  close(false);
+}
+
+}  // namespace
+
+Log parse(std::string_view text, const std::function<bool(std::string_view file)>& is_case_file) {
+  Log log;
+  try {
+    scan(text, is_case_file, log);
+  } catch (...) {  // only std::bad_alloc can get here: what was read so far
+  }
   return log;
 }
 

@@ -20,14 +20,25 @@ std::string key_of(const Finding& f) {
 
 }  // namespace
 
-void merge(std::vector<Finding>& into, Finding finding) {
-  const std::string key = key_of(finding);
-  for (Finding& g : into)
-    if (key_of(g) == key) {
-      g.count += finding.count;
-      return;
-    }
-  into.push_back(std::move(finding));
+void merge(std::vector<Finding>& into, Finding finding) { FindingGroups(into).add(std::move(finding)); }
+
+FindingGroups::FindingGroups(std::vector<Finding>& into) : into_(into) {
+  index_.reserve(into_.size());
+  for (std::size_t i = 0; i < into_.size(); ++i) index_.try_emplace(key_of(into_[i]), i);
+}
+
+void FindingGroups::add(Finding finding) {
+  std::string key = key_of(finding);
+  if (const auto it = index_.find(key); it != index_.end()) {
+    Finding& group = into_[it->second];
+    group.count += finding.count;
+    group.incomplete = group.incomplete && finding.incomplete;
+    return;
+  }
+  // Appended before it is indexed: a bad_alloc leaves no index entry
+  // pointing past the end.
+  into_.push_back(std::move(finding));
+  index_.emplace(std::move(key), into_.size() - 1);
 }
 
 }  // namespace lockedges::tsan

@@ -1,6 +1,7 @@
 // lockedges — ThreadSanitizer warnings grouped into findings: the many
 // warnings one bug produces folded into one per place in the case's own
 // code, each with a one-sentence diagnosis. See tsan_log.hpp.
+#include <unordered_set>
 #include <utility>
 
 #include "detection/tsan_log.hpp"
@@ -75,10 +76,13 @@ bool only_shared(const Access& a) {
   return true;
 }
 
+// A set rather than a pair of loops: a made-up header may list a hundred
+// thousand mutexes on each side.
 bool share_a_mutex(const Access& x, const Access& y) {
-  for (const HeldMutex& a : x.mutexes)
-    for (const HeldMutex& b : y.mutexes)
-      if (a.id == b.id) return true;
+  std::unordered_set<string_view> held;
+  for (const HeldMutex& a : x.mutexes) held.insert(a.id);
+  for (const HeldMutex& b : y.mutexes)
+    if (held.count(b.id)) return true;
   return false;
 }
 
@@ -158,6 +162,7 @@ Finding make_finding(const Warning& w, const std::function<bool(string_view)>& i
   Finding f;
   f.kind = w.kind;
   f.summary = w.summary;
+  f.incomplete = !w.complete;
   if (w.kind.starts_with(kLockOrderKind)) {
     std::vector<LockAcquisition> steps;
     for (const Section& s : w.sections) {
@@ -194,10 +199,11 @@ Finding make_finding(const Warning& w, const std::function<bool(string_view)>& i
 std::vector<Finding> group(const Log& log, const std::function<bool(std::string_view file)>& is_case_file) {
   std::vector<Finding> out;
   try {
+    FindingGroups groups(out);
     for (const Warning& w : log.warnings) {
       Finding f = make_finding(w, is_case_file);
       f.count = 1;
-      merge(out, std::move(f));
+      groups.add(std::move(f));
     }
   } catch (...) {  // bad_alloc: return what was grouped so far
   }

@@ -154,6 +154,17 @@ std::vector<std::string> parse_cycle(string_view s) {
   return out;
 }
 
+// A header TSan always ends with ':': an access ("[Previous ][atomic ]read
+// of size ...") or a mutex ("Mutex M10 (0x...) created at", "Mutex M10
+// acquired here while holding mutex M9 in thread T1"). Without its ':' such
+// a line was cut, whatever it still parses as.
+bool needs_colon(string_view h) {
+  if (h.starts_with("Mutex ")) return true;
+  consume(h, "Previous ");
+  if (!consume(h, "Atomic ")) consume(h, "atomic ");
+  return h.starts_with("Read") || h.starts_with("read") || h.starts_with("Write") || h.starts_with("write");
+}
+
 bool is_separator(string_view s) {
   if (s.size() < 10) return false;
   for (char c : s)
@@ -161,8 +172,43 @@ bool is_separator(string_view s) {
   return true;
 }
 
+// What the runtime prints, prefixed "ThreadSanitizer: ", while it goes on
+// working: the suppressions it used (print_suppressions, on by default),
+// what verbosity= and the memory options make it say, and warnings after
+// which it continues. Taken from the format strings in g++ 12's libtsan and
+// clang 14's runtime. The list is of notes rather than of failures because
+// failures are the open set (sanitizer_common adds its own, "CHECK failed",
+// "Thread limit ... exceeded. Dying."): a line of neither kind counts as a
+// failure, the safe side for a run whose verdict rests on the log.
+bool is_note(string_view s) {
+  if (!consume(s, kToolPrefix)) return false;
+  static constexpr string_view kNotes[] = {
+      "Matched ",                    // "Matched 3 suppressions (pid=123):"
+      "matched suppression '",       // one per suppressed report, verbosity=2
+      "suppressing report as doubled",
+      "reading suppressions file at ",
+      "flushing memory due to RSS",  // flush_memory_ms, memory_limit_mb
+      "memory flush check ",
+      "memory flushed ",
+      "periodic memory flush",
+      "growing ",                    // "growing sync allocator: ...", verbosity
+      "forked new process with pid ",
+      "ignoring signal ",
+      "RSS: ",                       // print_stats
+      "StackDepot: ",
+      "soft rss limit exhausted",    // soft_rss_limit_mb: allocations fail, the run goes on
+      "WARNING: ",                   // "unexpected format specifier in printf interceptor"
+  };
+  for (string_view note : kNotes)
+    if (s.starts_with(note)) return true;
+  // With die_after_fork=0 the runtime says it goes on: "... (pid 123). Continuing because ...".
+  return s.starts_with("starting new threads after multi-threaded fork") &&
+         s.find(" Continuing ") != string_view::npos;
+}
+
 // Tool failures that are not reports. "ThreadSanitizer: reported N warnings"
-// is the normal epilogue and is recorded in Log::reported instead.
+// is the normal epilogue and is recorded in Log::reported instead; the
+// runtime's notes (is_note) are checked first.
 bool is_fatal(string_view s) {
   if (s.starts_with(kFatalPrefix) || s.starts_with(kToolPrefix)) return true;
   // sanitizer_common errors: "==4053==ERROR: ThreadSanitizer: SEGV on ..."
@@ -197,6 +243,10 @@ class Parser {
     if (parse_reported(line, n)) {
       close(false);
       log_.reported = n;
+      return;
+    }
+    if (is_note(line)) {
+      log_.notes.emplace_back(line);  // an open report stays open: a note is no part of it
       return;
     }
     if (is_fatal(line)) {
@@ -238,10 +288,17 @@ class Parser {
     log_.warnings.push_back(std::move(w));
     current_ = &log_.warnings.back();
     stack_ = nullptr;
+    cut_ = false;
   }
 
   void header(string_view h) {
-    if (h.ends_with(':')) h.remove_suffix(1);
+    const bool whole = h.ends_with(':');
+    if (whole) h.remove_suffix(1);
+    else if (needs_colon(h)) {
+      cut_ = true;
+      stack_ = nullptr;  // its frames, if any follow, belong to nothing we kept
+      return;
+    }
     Access a;
     if (parse_access(h, a)) {
       current_->accesses.push_back(std::move(a));
@@ -254,7 +311,7 @@ class Parser {
   }
 
   void close(bool complete) {
-    if (current_) current_->complete = complete;
+    if (current_) current_->complete = complete && !cut_;
     current_ = nullptr;
     stack_ = nullptr;
   }
@@ -262,6 +319,7 @@ class Parser {
   Log log_;
   Warning* current_ = nullptr;        // points into log_.warnings; only the back is ever open
   std::vector<Frame>* stack_ = nullptr;  // where the next frame line goes
+  bool cut_ = false;                     // a header of the open warning was cut
 };
 
 }  // namespace

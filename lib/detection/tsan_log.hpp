@@ -63,14 +63,21 @@ struct Warning {
   std::vector<Section> sections;
   std::vector<std::string> cycle;  // lock-order-inversion: {"M9", "M10", "M9"}
   std::string summary;             // SUMMARY line without "SUMMARY: ThreadSanitizer: "
-  bool complete = false;           // false when the text ended before the closing ===== line
+  // False when the text ended before the closing ===== line, or when one of
+  // its access or mutex headers was cut (see parse).
+  bool complete = false;
 };
 
 struct Log {
   std::vector<Warning> warnings;
   // Tool failures, verbatim: "FATAL: ThreadSanitizer: ...", "ThreadSanitizer: CHECK failed: ...",
-  // "==PID==ERROR: ThreadSanitizer: SEGV ...". They are not reports.
+  // "==PID==ERROR: ThreadSanitizer: SEGV ...", and any other "ThreadSanitizer: " line that is
+  // not one of the runtime's notes. They are not reports.
   std::vector<std::string> fatal_errors;
+  // The runtime's notes while it carries on, verbatim: "ThreadSanitizer: Matched 3
+  // suppressions (pid=...):" (the suppressions used, listed on the lines after it),
+  // "ThreadSanitizer: flushing memory due to RSS", ... Neither reports nor failures.
+  std::vector<std::string> notes;
   int reported = -1;  // N from the closing "ThreadSanitizer: reported N warnings"; -1 if absent
 };
 
@@ -85,7 +92,11 @@ std::optional<LockAcquisition> parse_lock_section(std::string_view header);
 
 // Never throws, never crashes; lines it does not recognise are skipped.
 // A frame line must end in its "(module+0x...)" group, so a frame cut off by
-// truncation is dropped rather than read with a wrong line number.
+// truncation is dropped rather than read with a wrong line number. An access
+// or mutex header must end in the ':' TSan always ends it with: a cut one
+// ("Read of size 8 at 0x... by main thr") is dropped with the frames under
+// it, and its warning is not complete, rather than read as thread "main thr"
+// holding no lock.
 Log parse(std::string_view text);
 
 // Warnings with the same kind and the same first case-code frame (file and

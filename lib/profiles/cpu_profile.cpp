@@ -1,6 +1,7 @@
 #include "profiles/cpu_profile.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -48,7 +49,16 @@ std::string slurp(const fs::path& path) {
   return text.str();
 }
 
-// A line of /proc/self/maps: "start-end perms offset dev inode path".
+// The whole of `text` as a hexadecimal number that fits 64 bits.
+bool hex_number(std::string_view text, std::uint64_t& out) {
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out, 16);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// A line of /proc/self/maps: "start-end perms offset dev inode path". A line
+// whose numbers are not hexadecimal is not a mapping (the text is the
+// profiled process's, copied verbatim, and a file may be cut or damaged).
 std::optional<Mapping> parse_mapping(const std::string& line) {
   std::istringstream in(line);
   std::string range, perms, offset, dev, inode, path;
@@ -57,9 +67,10 @@ std::optional<Mapping> parse_mapping(const std::string& line) {
   const auto dash = range.find('-');
   if (dash == std::string::npos || perms.size() < 3 || perms[2] != 'x') return std::nullopt;
   Mapping m;
-  m.start = std::stoull(range.substr(0, dash), nullptr, 16);
-  m.end = std::stoull(range.substr(dash + 1), nullptr, 16);
-  m.offset = std::stoull(offset, nullptr, 16);
+  const std::string_view r(range);
+  if (!hex_number(r.substr(0, dash), m.start) || !hex_number(r.substr(dash + 1), m.end) ||
+      !hex_number(offset, m.offset))
+    return std::nullopt;
   m.path = path;
   return m;
 }
@@ -204,7 +215,10 @@ std::optional<RawProfile> read_cpu_profile(std::string_view bytes, std::string& 
     std::memcpy(&value, bytes.data() + 8 * i, 8);
     return value;
   };
-  if (slots < 5 || slot(0) != 0 || slot(1) < 3 || slot(2) != 0) {
+  // Word 1 is the header's length after its first two words. The counts
+  // read from the file are compared with what is left of it by subtraction,
+  // so a huge one cannot wrap an index around.
+  if (slots < 5 || slot(0) != 0 || slot(1) < 3 || slot(1) > slots - 2 || slot(2) != 0) {
     error = "not a 64-bit gperftools CPU profile (bad header)";
     return std::nullopt;
   }
@@ -212,12 +226,12 @@ std::optional<RawProfile> read_cpu_profile(std::string_view bytes, std::string& 
   profile.period_us = slot(3);
   std::size_t i = 2 + slot(1);
   for (;;) {
-    if (i + 2 > slots) {
+    if (slots - i < 2) {
       error = "the profile ends before its trailer (the process died while writing it?)";
       return std::nullopt;
     }
     const std::uint64_t count = slot(i), depth = slot(i + 1);
-    if (i + 2 + depth > slots) {
+    if (depth > slots - i - 2) {
       error = "a sample runs past the end of the profile";
       return std::nullopt;
     }

@@ -163,8 +163,9 @@ std::string excerpt_html(const SourceExcerpt& e, const GroundTruth& gt) {
 }
 
 std::string finding_html(const ScenarioReport& r, const VariantReport& v, const tsan::Finding& f) {
-  std::string out = fmt::format("<div class=\"finding{}\">\n<p><strong>{}</strong> &times; {}</p>\n",
-                                v.broken ? "" : " fixed", html_escape(f.kind), f.count);
+  std::string out = fmt::format("<div class=\"finding{}\">\n<p><strong>{}</strong> &times; {}{}</p>\n",
+                                v.broken ? "" : " fixed", html_escape(f.kind), f.count,
+                                html_escape(incomplete_note(f)));
   if (!f.diagnosis.empty()) out += "<p class=\"diagnosis\">" + html_escape(f.diagnosis) + "</p>\n";
   out += "<table>\n<thead><tr><th>access</th><th>where</th><th>thread</th><th>locks held</th>"
          "<th>ground truth</th></tr></thead>\n<tbody>\n";

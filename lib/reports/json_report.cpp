@@ -36,6 +36,7 @@ json to_json(const tsan::Finding& f) {
           {"count", f.count},
           {"diagnosis", f.diagnosis},
           {"summary", f.summary},
+          {"incomplete", f.incomplete},
           {"locations", locations}};
 }
 

@@ -62,7 +62,7 @@ std::string markdown_lesson(const ScenarioReport& r) {
 }
 
 std::string markdown_finding(const ScenarioReport& r, const tsan::Finding& f) {
-  std::string out = fmt::format("\n**{}** x{}", md_inline(f.kind), f.count);
+  std::string out = fmt::format("\n**{}** x{}{}", md_inline(f.kind), f.count, incomplete_note(f));
   if (!f.diagnosis.empty()) out += ". Diagnosis: " + f.diagnosis;
   out += "\n\n| access | where | thread | locks held | ground truth |\n|---|---|---|---|---|\n";
   for (const auto& l : f.locations) {

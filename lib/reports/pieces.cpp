@@ -103,6 +103,10 @@ std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes) {
   return out;
 }
 
+std::string incomplete_note(const tsan::Finding& f) {
+  return f.incomplete ? " (report cut short: a location or a lock may be missing)" : "";
+}
+
 std::string display_file(const std::string& file) {
   const auto at = file.rfind("cases/");
   return at == std::string::npos ? file : file.substr(at);

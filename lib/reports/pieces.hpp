@@ -23,6 +23,9 @@ Rows summary_rows(const std::vector<ScenarioReport>& reports);
 
 // "shared M83, exclusive M9", or "no lock held".
 std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes);
+// What a finding grouped from cut-short reports says after its count
+// (Finding::incomplete); "" for any other.
+std::string incomplete_note(const tsan::Finding& finding);
 // A case file's path from "cases/" on (how the sources are embedded).
 std::string display_file(const std::string& file);
 // The ground-truth tag on `line`, or null.

@@ -28,7 +28,7 @@ namespace {
 
 std::vector<std::string> finding_lines(const ScenarioReport& r, const tsan::Finding& f) {
   std::vector<std::string> lines;
-  lines.push_back(fmt::format("{} x{}: {}", f.kind, f.count, f.diagnosis));
+  lines.push_back(fmt::format("{} x{}{}: {}", f.kind, f.count, incomplete_note(f), f.diagnosis));
   for (const auto& l : f.locations) {
     const Tag* tag = tag_at(r.ground_truth, l.line);
     std::string who = l.thread;

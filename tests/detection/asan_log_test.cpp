@@ -65,6 +65,25 @@ TEST(AsanLog, TruncatedAndGarbageInputNeverCrash) {
   EXPECT_EQ(parse("==1==ERROR: \n#0 in\nREAD of size\n#1 0x1 in f x.cpp:\n", in_file("x.cpp")).reports, 0);
 }
 
+TEST(AsanLog, AReportCutBeforeItsSummaryIsIncomplete) {
+  const std::string text = fixture("use_after_return.log");
+  const Log whole = parse(text, in_file("use_after_return.cpp"));
+  ASSERT_EQ(whole.findings.size(), 1u);
+  EXPECT_FALSE(whole.findings[0].incomplete);
+  // Cut after the access's own frames, before the rest of the report.
+  const std::size_t cut = text.find("\n\n", text.find("READ of size"));
+  ASSERT_NE(cut, std::string::npos);
+  const Log log = parse(text.substr(0, cut), in_file("use_after_return.cpp"));
+  ASSERT_EQ(log.findings.size(), 1u);
+  EXPECT_TRUE(log.findings[0].incomplete);
+  EXPECT_EQ(log.findings[0].locations.at(0).line, 7) << "what was there is still read";
+  // A cut report merged with a whole one of the same place: the finding is whole.
+  const Log both = parse(text.substr(0, cut) + "\n" + text, in_file("use_after_return.cpp"));
+  ASSERT_EQ(both.findings.size(), 1u);
+  EXPECT_EQ(both.findings[0].count, 2);
+  EXPECT_FALSE(both.findings[0].incomplete);
+}
+
 TEST(AsanLog, TwoIdenticalReportsMergeIntoOneFindingCountedTwice) {
   const std::string text = fixture("use_after_return.log");
   const Log log = parse(text + "\n" + text, in_file("use_after_return.cpp"));

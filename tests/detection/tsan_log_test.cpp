@@ -456,12 +456,15 @@ TEST(Parser, TruncatedMidWarningLeavesLastWarningIncomplete) {
   EXPECT_EQ(cut.accesses[1].stack.size(), 3u);
   EXPECT_EQ(log.reported, -1);
 
-  // Still grouped: the cut access has no case frame yet, so it is its own finding.
+  // Still grouped: the cut access has no case frame yet, so it is its own
+  // finding, and it says it came from a cut report.
   const auto findings = group(log, source_is("rehash_race.cpp"));
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].count, 2);
+  EXPECT_FALSE(findings[0].incomplete);
   EXPECT_EQ(findings[1].count, 1);
   EXPECT_EQ(findings[1].locations.at(1).file, "");
+  EXPECT_TRUE(findings[1].incomplete);
 }
 
 TEST(Parser, TruncatedMidFrameDropsTheCutFrame) {
@@ -475,6 +478,65 @@ TEST(Parser, TruncatedMidFrameDropsTheCutFrame) {
   ASSERT_EQ(cut.accesses[1].stack.size(), 3u);  // "#3 std::unordered_map<int, int, std:" is dropped
   EXPECT_EQ(cut.accesses[1].stack[2].index, 2);
   EXPECT_EQ(cut.accesses[1].stack[2].line, 1655);
+}
+
+// Issue 11: the log ends inside "  Previous read of size 4 at 0x... by main
+// thread (mutexes: read M9):", after "by main thr". Taken at face value the
+// read was by thread "main thr" holding no lock.
+TEST(Parser, AccessHeaderCutMidLineIsDroppedAndTheWarningIncomplete) {
+  const std::string text = fixture("suppressed_truncated_header.log");
+  ASSERT_TRUE(text.ends_with("by main thr"));  // the fixture really stops inside the header
+  const Log log = parse(text);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  const Warning& w = log.warnings[0];
+  EXPECT_FALSE(w.complete);
+  ASSERT_EQ(w.accesses.size(), 1u) << "only the whole header, T1's write, is an access";
+  EXPECT_EQ(w.accesses[0].thread, "T1");
+  EXPECT_TRUE(w.sections.empty()) << "nor does the cut header become a section";
+
+  const auto findings = group(log, source_is("suppressed.cpp"));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_TRUE(findings[0].incomplete);
+  ASSERT_EQ(findings[0].locations.size(), 1u);
+  EXPECT_EQ(findings[0].locations[0].line, 23);
+  EXPECT_EQ(findings[0].locations[0].thread, "T1");
+}
+
+TEST(Parser, CutHeaderFollowedByMoreLogKeepsItsWarningIncomplete) {
+  // Two log files joined, the first cut inside a header: its frames and even
+  // a closing ===== line do not make the first warning whole, and the second
+  // log parses as it would alone.
+  const std::string whole = fixture("suppressed.log");
+  const std::size_t at = whole.find(" by main thread (mutexes: ");
+  ASSERT_NE(at, std::string::npos);
+  std::string text = whole.substr(0, at) + " by main thr\n" + whole.substr(whole.find('\n', at) + 1);
+  text += fixture("unlocked_write.log");
+  const Log log = parse(text);
+  ASSERT_EQ(log.warnings.size(), 2u);
+  EXPECT_FALSE(log.warnings[0].complete);
+  ASSERT_EQ(log.warnings[0].accesses.size(), 1u);
+  EXPECT_EQ(log.warnings[0].sections.size(), 3u) << "Location, Mutex M9 and Thread T1, as in the whole log";
+  EXPECT_TRUE(log.warnings[1].complete);
+  EXPECT_EQ(log.warnings[1].accesses.size(), 2u);
+}
+
+TEST(Parser, CutLockAcquisitionHeaderIsNotReadAsAThreadNamedThr) {
+  // "Mutex M10 acquired here while holding mutex M9 in thread T1:" cut to
+  // "... in thr" would still parse, with thread "thr".
+  std::string text = fixture("lock_order.log");
+  const std::string header = "Mutex M10 acquired here while holding mutex M9 in thread T1:";
+  const std::size_t at = text.find(header);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, header.size(), "Mutex M10 acquired here while holding mutex M9 in thr");
+  const Log log = parse(text);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_FALSE(log.warnings[0].complete);
+  for (const Section& s : log.warnings[0].sections) EXPECT_FALSE(s.header.ends_with("in thr")) << s.header;
+  const auto findings = group(log, source_is("lock_order.cpp"));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_TRUE(findings[0].incomplete);
+  ASSERT_EQ(findings[0].locations.size(), 1u) << "T2's acquisition only";
+  EXPECT_EQ(findings[0].locations[0].thread, "T2");
 }
 
 TEST(Parser, EveryPrefixOfARealLogParsesMonotonically) {
@@ -567,6 +629,74 @@ TEST(Parser, SegvIsAToolFailureNotAWarning) {
   EXPECT_NE(log.fatal_errors[0].find("==ERROR: ThreadSanitizer: SEGV on unknown address 0x000000000000"),
             std::string::npos)
       << log.fatal_errors[0];
+}
+
+TEST(Parser, SuppressionsUsedAreNotesNotFailures) {
+  // Run with suppressions=suppressed.supp: one race reported, the other
+  // suppressed, and the runtime's closing account of the suppression.
+  const Log log = parse(fixture("suppressed.log"));
+  EXPECT_TRUE(log.fatal_errors.empty()) << log.fatal_errors.front();
+  ASSERT_EQ(log.notes.size(), 1u);
+  EXPECT_TRUE(log.notes[0].starts_with("ThreadSanitizer: Matched 1 suppressions (pid=")) << log.notes[0];
+  EXPECT_EQ(log.reported, 1);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  const Warning& w = log.warnings[0];
+  EXPECT_TRUE(w.complete);
+  ASSERT_EQ(w.accesses.size(), 2u);
+  const Access& read = w.accesses[1];  // "Previous read ... by main thread (mutexes: read M9):"
+  EXPECT_EQ(read.thread, "main thread");
+  ASSERT_EQ(read.mutexes.size(), 1u);
+  EXPECT_EQ(read.mutexes[0].id, "M9");
+  EXPECT_TRUE(read.mutexes[0].shared);
+}
+
+TEST(Parser, RuntimeNotesAreNotFailuresAndOtherToolLinesAre) {
+  // Lines written from the runtime's format strings (g++ 12's libtsan,
+  // clang 14's), not captured: notes it prints while it carries on, between
+  // the lines of an open report, which they leave open; then lines it prints
+  // as it dies.
+  const std::string notes[] = {
+      "ThreadSanitizer: matched suppression 'race:bump_quietly'",
+      "ThreadSanitizer: suppressing report as doubled (stack)",
+      "ThreadSanitizer: reading suppressions file at /src/lockedges/suppressed.supp",
+      "ThreadSanitizer: flushing memory due to RSS",
+      "ThreadSanitizer: memory flush check RSS=120 LAST=100 LIMIT=110",
+      "ThreadSanitizer: memory flushed RSS=60",
+      "ThreadSanitizer: periodic memory flush",
+      "ThreadSanitizer: growing sync allocator: 1048576 out of 1048576*1024",
+      "ThreadSanitizer: forked new process with pid 4321, parent had 3 threads",
+      "ThreadSanitizer: ignoring signal 13",
+      "ThreadSanitizer: soft rss limit exhausted (100Mb vs 120Mb)",
+      "ThreadSanitizer: WARNING: unexpected format specifier in printf interceptor: %y (reported once per process)",
+      "ThreadSanitizer: starting new threads after multi-threaded fork is not supported (pid 4321). Continuing "
+      "because of die_after_fork=0, but you are on your own",
+  };
+  std::string whole = fixture("unlocked_write.log");
+  const std::size_t blank = whole.find("\n\n");
+  ASSERT_NE(blank, std::string::npos);
+  std::string inside;
+  for (const std::string& n : notes) inside += n + "\n";
+  const Log log = parse(whole.substr(0, blank + 1) + inside + whole.substr(blank + 1));
+  EXPECT_TRUE(log.fatal_errors.empty()) << log.fatal_errors.front();
+  EXPECT_EQ(log.notes, std::vector<std::string>(std::begin(notes), std::end(notes)));
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_TRUE(log.warnings[0].complete);
+  EXPECT_EQ(log.warnings[0].accesses.size(), 2u);
+
+  for (const char* failure : {
+           "ThreadSanitizer: Thread limit (8128 threads) exceeded. Dying.",
+           "ThreadSanitizer: can't find longjmp buf",
+           "ThreadSanitizer: main thread finished with ignores enabled",
+           "ThreadSanitizer: starting new threads after multi-threaded fork is not supported. Dying (set "
+           "die_after_fork=0 to override)",
+           "ThreadSanitizer: failed to parse suppressions",
+           "ThreadSanitizer: some line no runtime of ours prints",
+       }) {
+    const Log dead = parse(std::string(failure) + "\n");
+    ASSERT_EQ(dead.fatal_errors.size(), 1u) << failure;
+    EXPECT_EQ(dead.fatal_errors[0], failure);
+    EXPECT_TRUE(dead.notes.empty()) << failure;
+  }
 }
 
 TEST(Parser, ToolDyingMidReportClosesItIncomplete) {

@@ -46,6 +46,35 @@ TEST(CpuProfile, RejectsABadHeaderAndATruncatedFile) {
   EXPECT_NE(error.find("trailer"), std::string::npos) << error;
 }
 
+TEST(CpuProfile, CountsTooLargeForTheFileCannotWrapAnIndexAround) {
+  // A header length or a stack depth near 2^64 once wrapped `i + 2 + depth`
+  // past zero, and the reader went on far beyond the end of the bytes.
+  std::string error;
+  EXPECT_FALSE(read_cpu_profile(profile_bytes({0, ~0ull, 0, 1000, 0, 0, 1, 0}, ""), error));
+  EXPECT_NE(error.find("header"), std::string::npos) << error;
+  error.clear();
+  EXPECT_FALSE(read_cpu_profile(profile_bytes({0, 3, 0, 1000, 0, 1, ~0ull - 2, 0, 1, 0}, ""), error));
+  EXPECT_NE(error.find("past the end"), std::string::npos) << error;
+}
+
+TEST(CpuProfile, AMapsLineWhoseNumbersAreNotHexIsSkippedNotThrown) {
+  // Found by fuzz/run.sh (tests/fixtures/fuzz/cpu_profile/crash-9e44...): a
+  // byte of a real profile's maps text changed, and std::stoull threw.
+  const std::string maps =
+      "55d000001000-55d000005000 r-xp 0000100q 08:01 1 /opt/bad-offset\n"
+      "zz-55d000005000 r-xp 00001000 08:01 1 /opt/bad-start\n"
+      "55d000001000-1ffffffffffffffff r-xp 00001000 08:01 1 /opt/too-large\n"
+      "55d000001000- r-xp 00001000 08:01 1 /opt/no-end\n"
+      "55d000005000-55d000006000 r-xp 00002000 08:01 1 /opt/app\n";
+  std::string error;
+  std::optional<RawProfile> p;
+  ASSERT_NO_THROW(p = read_cpu_profile(profile_bytes({0, 3, 0, 1000, 0, 0, 1, 0}, maps), error));
+  ASSERT_TRUE(p) << error;
+  ASSERT_EQ(p->mappings.size(), 1u);
+  EXPECT_EQ(p->mappings[0].path, "/opt/app");
+  EXPECT_EQ(p->mappings[0].start, 0x55d000005000u);
+}
+
 TEST(CpuProfile, NamesWhatItCanAndKeepsTheRestAsAddressesRootFirst) {
   // No file behind the mapping: nm finds nothing, so every frame stays an
   // address; the stack is root first, and a return address is named by the

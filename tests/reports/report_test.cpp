@@ -12,11 +12,13 @@
 #include "reports/html_page.hpp"
 #include "reports/html_profile.hpp"
 #include "reports/html_report.hpp"
+#include "reports/json_report.hpp"
 #include "reports/markdown_report.hpp"
 #include "reports/mermaid.hpp"
 #include "reports/profile_report.hpp"
 #include "reports/report.hpp"
 #include "reports/sequence_svg.hpp"
+#include "reports/text_report.hpp"
 #include "reports/writer.hpp"
 #include "case_api/scenario.hpp"
 #include "driving/driver.hpp"
@@ -140,6 +142,29 @@ TEST(HtmlReport, FindingsQuoteTheRacingLinesWithTheirLockModes) {
 
 // Every statement of a Mermaid sequence diagram, after its first colon, must
 // hold no character Mermaid reads as syntax except in an entity code.
+TEST(HtmlReport, AFindingFromCutReportsSaysSoInEveryFormat) {
+  // A log cut inside its only report gives a finding that may lack a
+  // location or a lock; every format must say so, and only for that one.
+  ScenarioReport r = report_for(testing::registered("deferred-lambda-write"));
+  tsan::Finding cut = race_on_tags(r);
+  cut.incomplete = true;
+  tsan::Finding whole = race_on_tags(r);
+  whole.kind = "heap-use-after-free";
+  r.variants.front().tsan.findings = {cut, whole};
+  const std::string note = "(report cut short: a location or a lock may be missing)";
+  for (const auto& [format, out] : std::map<std::string, std::string>{
+           {"text", render_text({r})}, {"markdown", render_markdown({r})}, {"html", render_html({r})}}) {
+    std::size_t times = 0;
+    for (std::size_t at = out.find(note); at != std::string::npos; at = out.find(note, at + 1)) ++times;
+    EXPECT_EQ(times, 1u) << format << ":\n" << out;
+  }
+  EXPECT_TRUE(contains(render_text({r}), "data race x3 " + note + ": write with no lock held"));
+  const auto findings = to_json(r).at("variants").at(0).at("tsan").at("findings");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0].at("incomplete"), true);
+  EXPECT_EQ(findings[1].at("incomplete"), false);
+}
+
 TEST(MarkdownReport, MermaidBlockIsWellFormedForAwkwardText) {
   VariantReport v;
   v.name = "broken";
