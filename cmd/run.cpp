@@ -78,8 +78,8 @@ void setup_run(CLI::App& app, Context& context) {
   cmd->add_option("--tsan-binary", o->tsan_binary, "ThreadSanitizer build to run instead of the sibling")
       ->group("");
   add_step_options(*cmd, o->step, o->stepping);
-  cmd->footer(std::string("Checks --out and --junit before any child; refuses an --out another command writes to.\n"
-                          "Ctrl-C or SIGTERM ends the children and writes what completed, marked interrupted.\n") +
+  cmd->footer(std::string("Checks --out (one command at a time) and --junit before any child. Ctrl-C or\n"
+                          "SIGTERM ends the children and writes what completed, marked interrupted.\n") +
               kExitStatusHelp);
   cmd->callback([o, &context] {
     context.start_logging();

@@ -19,8 +19,10 @@ constexpr int interrupted_exit_status(int signal) { return kExitInterruptedBase 
 
 // The exit-status lines of the --help footers and README.md.
 inline constexpr const char* kExitStatusHelp =
-    "Exit status: 0 every expectation met; 1 an expectation failed; 2 a usage error; 3 the tool or its\n"
-    "environment failed (an output path it cannot write, a missing sibling build, a sanitizer that did not\n"
-    "start, a full disk); 130 or 143 interrupted by Ctrl-C or SIGTERM (what completed is written, marked so).";
+    "Exit status: 0 every expectation met; 1 an expectation failed; 2 a usage\n"
+    "error; 3 the tool or its environment failed (an output path it cannot\n"
+    "write, a missing sibling build, a sanitizer that did not start, a full\n"
+    "disk); 130 or 143 interrupted by Ctrl-C or SIGTERM (what completed is\n"
+    "written, marked so).";
 
 }  // namespace lockedges

@@ -31,6 +31,20 @@ TEST(Cli, RunHelpNamesEveryOption) {
   EXPECT_TRUE(contains(run(bin("lockedges"), {"profile", "--help"}).out, "index.html"));
 }
 
+// Every command's --help lists the exit statuses, in lines a projector's 80
+// columns hold.
+TEST(Cli, EveryHelpListsTheExitStatuses) {
+  for (const char* command : {"run", "profile", "bench"}) {
+    const auto r = run(bin("lockedges"), {command, "--help"});
+    EXPECT_TRUE(contains(r.out, "3 the tool or its environment failed")) << command << ":\n" << r.out;
+    EXPECT_TRUE(contains(r.out, "130 or 143 interrupted")) << command;
+    const auto at = r.out.find("Exit status:");
+    if (at == std::string::npos) continue;  // failed above
+    for (const auto& line : lines_of(r.out.substr(at))) EXPECT_LE(line.size(), 80u) << command << ": " << line;
+  }
+  EXPECT_TRUE(contains(run(bin("lockedges"), {"--help"}).out, "3 the tool or its environment failed"));
+}
+
 TEST(Cli, VersionIsPrinted) {
   const auto r = run(bin("lockedges"), {"--version"});
   EXPECT_EQ(r.code(), 0);
