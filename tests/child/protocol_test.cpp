@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "child/protocol.hpp"
+#include "support/parser_checks.hpp"
 #include "support/test_util.hpp"
 
 namespace lockedges {
@@ -117,6 +118,12 @@ TEST(Protocol, AStepLineOfTheWrongTypeIsMalformedNotAThrow) {
     EXPECT_FALSE(ok) << line;
   }
   EXPECT_EQ(step.name, "writer") << "a refused line leaves the step as it was";
+}
+
+TEST(Protocol, EveryInputTheFuzzerKeptHoldsTheParsersPromises) {
+  // The corpus of fuzz/run.sh's worker_result target: inputs that each reached some
+  // code no other did, and the ones that once broke the parser (crash-*).
+  testing::replay_fuzz_corpus("worker_result", checks::worker_result);
 }
 
 }  // namespace

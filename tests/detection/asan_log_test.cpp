@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/parser_checks.hpp"
 #include "support/test_util.hpp"
 
 namespace lockedges::asan {
@@ -90,6 +91,12 @@ TEST(AsanLog, TwoIdenticalReportsMergeIntoOneFindingCountedTwice) {
   EXPECT_EQ(log.reports, 2);
   ASSERT_EQ(log.findings.size(), 1u);
   EXPECT_EQ(log.findings[0].count, 2);
+}
+
+TEST(AsanLog, EveryInputTheFuzzerKeptHoldsTheParsersPromises) {
+  // The corpus of fuzz/run.sh's asan_log target: inputs that each reached some
+  // code no other did, and the ones that once broke the parser (crash-*).
+  testing::replay_fuzz_corpus("asan_log", checks::asan_log);
 }
 
 }  // namespace

@@ -14,6 +14,9 @@
 #include <string>
 #include <string_view>
 
+#include "support/parser_checks.hpp"
+#include "support/test_util.hpp"
+
 #ifndef LOCKEDGES_FIXTURE_DIR
 #define LOCKEDGES_FIXTURE_DIR "/work/main/tests/fixtures"
 #endif
@@ -729,6 +732,12 @@ TEST(Group, FindingsKeepOrderOfFirstAppearance) {
   EXPECT_EQ(findings[0].count, 2);
   EXPECT_EQ(findings[1].kind, "data race");
   EXPECT_EQ(findings[1].count, 1);
+}
+
+TEST(Parser, EveryInputTheFuzzerKeptHoldsTheParsersPromises) {
+  // The corpus of fuzz/run.sh's tsan_log target: inputs that each reached some
+  // code no other did, and the ones that once broke the parser (crash-*).
+  testing::replay_fuzz_corpus("tsan_log", checks::tsan_log);
 }
 
 }  // namespace

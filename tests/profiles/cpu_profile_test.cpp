@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "profiles/cpu_profile.hpp"
+#include "support/parser_checks.hpp"
+#include "support/test_util.hpp"
 
 namespace lockedges::profile {
 namespace {
@@ -89,6 +91,12 @@ TEST(CpuProfile, NamesWhatItCanAndKeepsTheRestAsAddressesRootFirst) {
   EXPECT_EQ(stacks[0].count, 3);
   EXPECT_EQ(stacks[0].frames, (std::vector<std::string>{"0x1ff", "0x100"}));
   EXPECT_EQ(collapsed_text(stacks), "0x1ff;0x100 3\n");
+}
+
+TEST(CpuProfile, EveryInputTheFuzzerKeptHoldsTheReadersPromises) {
+  // The corpus of fuzz/run.sh's cpu_profile target: inputs that each reached some
+  // code no other did, and the ones that once broke the parser (crash-*).
+  testing::replay_fuzz_corpus("cpu_profile", checks::cpu_profile);
 }
 
 }  // namespace

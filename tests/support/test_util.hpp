@@ -65,6 +65,22 @@ inline std::string slurp(const std::filesystem::path& path) {
   return text.str();
 }
 
+// Every input fuzz/run.sh kept for `target` (tests/fixtures/fuzz/<target>/)
+// through `check`, one of tests/support/parser_checks.hpp: each must give ""
+// (nothing broke). A corpus of fewer than `at_least` files fails the test,
+// so a lost folder cannot pass for a clean one.
+template <typename Check>
+void replay_fuzz_corpus(const std::string& target, Check check, std::size_t at_least = 5) {
+  const auto folder = std::filesystem::path(LOCKEDGES_FIXTURE_DIR) / "fuzz" / target;
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    EXPECT_EQ(check(slurp(entry.path())), "") << entry.path();
+  }
+  EXPECT_GE(files, at_least) << folder;
+}
+
 // A fresh scratch folder per test, removed at the end.
 class ScratchDir {
  public:
