@@ -8,6 +8,7 @@
 // it measures the harness, not a lock pitfall, so it has no place in the
 // tables a workshop reads.
 //
+//   cmake --build build --target lockedges_parser_bench
 //   build/lockedges_parser_bench --benchmark_filter=BM_TsanGroup
 //
 // The log: N copies of one real report (tests/fixtures/tsan/unlocked_write.log,
