@@ -344,6 +344,13 @@ const lockedges::Registration kRegistration{{
              .forced = forced_race<cancel_fixed, finish_fixed>,
              .stress = stress<cancel_fixed, finish_fixed>},
         },
+    // A report of this bug: a lock-order cycle between a parent's lock and a
+    // child's (the same member), or the child's erase under its own lock
+    // racing the parent's walk.
+    .signatures = {{lockedges::Signal::kLockOrderSameMember, 0.6},
+                   {lockedges::Signal::kLockOrderCycle, 0.3},
+                   {lockedges::Signal::kMapWriteUnderOtherLock, 0.5},
+                   {lockedges::Signal::kIterationRace, 0.2}},
 }};
 
 }  // namespace

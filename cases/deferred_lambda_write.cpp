@@ -158,6 +158,9 @@ const lockedges::Registration kRegistration{{
              .forced = forced<bump_fixed>,
              .stress = stress<bump_fixed>},
         },
+    // A report of this bug: a write with no lock from a lambda a destructor
+    // runs, against a read under the shared lock.
+    .signatures = {{lockedges::Signal::kScopeExitWrite, 0.8}},
 }};
 
 }  // namespace

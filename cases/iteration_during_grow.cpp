@@ -213,6 +213,10 @@ const lockedges::Registration kRegistration{{
              .forced = forced<touch_fixed>,
              .stress = stress<touch_fixed>},
         },
+    // A report of this bug: a write in the map's insert or rehash under a
+    // shared lock, against a walk of the map.
+    .signatures = {{lockedges::Signal::kMapWriteUnderSharedLock, 0.6},
+                   {lockedges::Signal::kIterationRace, 0.3}},
 }};
 
 }  // namespace

@@ -404,6 +404,9 @@ const lockedges::Registration kRegistration{{
              .forced = forced_lazy<AtomicSlot, inner_atomic>,
              .stress = stress_lazy<AtomicSlot, inner_atomic>},
         },
+    // A report of this bug: the unlocked check and the locked store of one
+    // pointer, in one function.
+    .signatures = {{lockedges::Signal::kDoubleCheckedPointer, 0.8}, {lockedges::Signal::kUnpublishedObject, 0.6}},
 }};
 
 }  // namespace

@@ -245,6 +245,9 @@ const lockedges::Registration kRegistration{{
              .forced = forced<AtomicUsers, birthday_atomic>,
              .stress = stress<AtomicUsers, birthday_atomic>},
         },
+    // A report of this bug: a field of an object behind a shared_ptr (or in a
+    // map node) written with no lock.
+    .signatures = {{lockedges::Signal::kElementFieldWrite, 0.6}},
 }};
 
 }  // namespace

@@ -314,6 +314,10 @@ const lockedges::Registration kRegistration{{
              .forced = forced<discount_later_fixed>,
              .stress = stress<discount_later_fixed>},
         },
+    // A report of this bug: an access from a callback on a timer thread; or a
+    // callback's use of an object already destroyed.
+    .signatures = {{lockedges::Signal::kTimerCallback, 0.7},
+                   {lockedges::Signal::kUseAfterFreeInCallback, 0.5}},
 }};
 
 }  // namespace

@@ -28,9 +28,10 @@ mkdir -p "$OUT"
 sources() {
   case $1 in
     tsan_log) echo lib/detection/tsan_log.cpp lib/detection/tsan_findings.cpp lib/detection/findings.cpp \
-                   lib/util/text.cpp ;;
+                   lib/detection/fingerprint.cpp lib/detection/frames.cpp lib/detection/lessons.cpp \
+                   lib/detection/source_names.cpp lib/case_api/signal.cpp lib/util/text.cpp ;;
     asan_log) echo lib/detection/asan_log.cpp lib/detection/findings.cpp lib/util/text.cpp ;;
-    cpu_profile) echo lib/profiles/cpu_profile.cpp lib/child/spawn.cpp ;;
+    cpu_profile) echo lib/profiles/cpu_profile.cpp lib/child/spawn.cpp lib/child/interrupt.cpp ;;
     worker_result) echo lib/child/protocol.cpp lib/case_api/run.cpp lib/case_api/shared_mutex.cpp ;;
     *) echo "unknown target $1 (tsan_log, asan_log, cpu_profile, worker_result)" >&2; exit 2 ;;
   esac

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "case_api/run.hpp"
+#include "case_api/signal.hpp"
 
 namespace lockedges {
 
@@ -44,6 +45,10 @@ struct Scenario {
   std::string source;         // __FILE__ of the case
   std::string symptom;        // the counter that shows the bug (stress; forced too for Evidence::kSymptom)
   std::vector<Variant> variants;
+  // What a sanitizer report of this pitfall shows, in code the suite has
+  // never seen, and how much each sign counts (signal.hpp); empty for a
+  // lesson no report shows (a slow lock is correct code).
+  std::vector<Signature> signatures;
 
   const Variant* find_variant(std::string_view variant) const;
   // The case file's path from "cases/" on, as embedded in the binary.

@@ -4,10 +4,14 @@
 #include <utility>
 
 namespace lockedges::tsan {
-namespace {
+
+std::string mutex_label(const HeldMutex& m) { return m.name.empty() ? m.id : m.name; }
+std::string mode_word(const HeldMutex& m) { return !m.mode_known ? "held" : m.shared ? "shared" : "exclusive"; }
+std::string mode_json_word(const HeldMutex& m) { return !m.mode_known ? "held" : m.shared ? "read" : "write"; }
 
 // Kind plus file:line of every location; '\n' cannot occur inside a line.
-std::string key_of(const Finding& f) {
+std::string FindingGroups::key_of(const Finding& f) const {
+  if (by_ == By::kFingerprint) return f.fingerprint;
   std::string key = f.kind;
   for (const Location& l : f.locations) {
     key += '\n';
@@ -18,11 +22,9 @@ std::string key_of(const Finding& f) {
   return key;
 }
 
-}  // namespace
-
 void merge(std::vector<Finding>& into, Finding finding) { FindingGroups(into).add(std::move(finding)); }
 
-FindingGroups::FindingGroups(std::vector<Finding>& into) : into_(into) {
+FindingGroups::FindingGroups(std::vector<Finding>& into, By by) : into_(into), by_(by) {
   index_.reserve(into_.size());
   for (std::size_t i = 0; i < into_.size(); ++i) index_.try_emplace(key_of(into_[i]), i);
 }

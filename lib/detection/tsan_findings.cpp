@@ -1,9 +1,14 @@
 // lockedges — ThreadSanitizer warnings grouped into findings: the many
 // warnings one bug produces folded into one per place in the case's own
 // code, each with a one-sentence diagnosis. See tsan_log.hpp.
+#include <map>
 #include <unordered_set>
 #include <utility>
 
+#include "detection/fingerprint.hpp"
+#include "detection/frames.hpp"
+#include "detection/lessons.hpp"
+#include "detection/source_names.hpp"
 #include "detection/tsan_log.hpp"
 #include "util/text.hpp"
 
@@ -25,25 +30,101 @@ std::string access_label(const Access& a) {
   return s + (a.write ? "write" : "read");
 }
 
-bool safe_is_case(const std::function<bool(string_view)>& is_case_file, const std::string& file) {
-  if (!is_case_file || file.empty()) return false;
-  try {
-    return is_case_file(file);
-  } catch (...) {
-    return false;
+void place(Location& loc, const std::vector<Frame>& stack, const UserCode& user) {
+  loc.stack = stack;
+  if (const Frame* f = first_user_frame(stack, user)) {
+    loc.file = f->file;
+    loc.line = f->line;
+    loc.function = f->function;
   }
 }
 
-void place(Location& loc, const std::vector<Frame>& stack,
-           const std::function<bool(string_view)>& is_case_file) {
-  for (const Frame& f : stack) {
-    if (safe_is_case(is_case_file, f.file)) {
-      loc.file = f.file;
-      loc.line = f.line;
-      return;
+// What the runtime frame on top of a stack did to a mutex: "lock", "read
+// lock", "unlock", "destroy"; "" when the top frame is no mutex call.
+std::string mutex_call(const std::vector<Frame>& stack) {
+  if (stack.empty()) return "";
+  const string_view fn = stack.front().function;
+  if (fn.find("rdlock") != string_view::npos || fn.find("lock_shared") != string_view::npos) return "read lock";
+  if (fn.find("unlock") != string_view::npos) return "unlock";
+  if (fn.find("destroy") != string_view::npos) return "destroy";
+  if (fn.find("lock") != string_view::npos) return "lock";
+  return "";
+}
+
+// A mutex's name: the lock expression on the line it was created at (the
+// first user frame of "Mutex M10 (0x...) created at"), else file:line.
+class MutexNames {
+ public:
+  MutexNames(const Warning& w, const Program& program, const UserCode& user) : program_(program), user_(user) {
+    for (const Section& s : w.sections) {
+      string_view h = s.header;
+      if (!h.starts_with("Mutex ") || !h.ends_with(" created at")) continue;
+      h.remove_prefix(6);
+      learn(std::string(h.substr(0, h.find(' '))), s.stack, Where::kCreated);
     }
   }
-}
+
+  enum class Where { kCreated, kTaken };
+
+  // Names mutex `id` by the source of the line where `stack` created or
+  // took it, unless it has a name already. Where that source cannot be read,
+  // a creation line still names the mutex ("cache.cpp:12"); the line that
+  // took it does not, as a reader would take it for where the mutex lives.
+  //
+  // Of the program's frames, the one whose line names the mutex most
+  // tellingly (lock_line's idioms), the top-most of those: the frames
+  // above a guard may be the program's own lock wrapper (a class around
+  // std::shared_mutex), whose lines name its member, not the caller's mutex.
+  void learn(const std::string& id, const std::vector<Frame>& stack, Where where) {
+    if (names_.count(id)) return;
+    const Frame* first = nullptr;
+    std::string best;
+    LockIdiom best_idiom = LockIdiom::kNone;
+    for (const Frame& f : stack) {
+      if (!user_(f)) continue;
+      if (!first) first = &f;
+      const auto [name, idiom] = named(program_, f);
+      if (idiom < best_idiom) {
+        best = name;
+        best_idiom = idiom;
+      }
+    }
+    if (!best.empty()) names_.emplace(id, std::move(best));
+    else if (first && where == Where::kCreated)
+      names_.emplace(id, std::string(file_name(first->file)) + ":" + std::to_string(first->line));
+  }
+
+  void fill(std::vector<HeldMutex>& mutexes) const {
+    for (HeldMutex& m : mutexes)
+      if (const auto it = names_.find(m.id); it != names_.end()) m.name = it->second;
+  }
+
+ private:
+  // The mutex `f`'s line names, and how; a wrapper's member declared with
+  // a literal name (`SharedMutex mu_{"index.mu_"}`) is called by it.
+  static LockLine named(const Program& program, const Frame& f) {
+    if (!program.source || f.line <= 0) return {};
+    std::string text;
+    try {
+      text = program.source(f.file);
+    } catch (...) {
+      return {};
+    }
+    string_view rest = text;
+    for (int n = 1; n < f.line && !rest.empty(); ++n) {
+      const std::size_t nl = rest.find('\n');
+      rest = nl == string_view::npos ? string_view() : rest.substr(nl + 1);
+    }
+    LockLine line = lock_line(rest.substr(0, rest.find('\n')));
+    if (std::string label = declared_label(text, last_member(line.expression)); !label.empty())
+      line.expression = std::move(label);
+    return line;
+  }
+
+  const Program& program_;
+  const UserCode& user_;
+  std::map<std::string, std::string> names_;
+};
 
 // ---- diagnosis sentences ----------------------------------------------------
 
@@ -55,17 +136,20 @@ std::string who(const std::string& thread) {
 
 std::string whose(const Access& a) { return who(a.thread) + "'s " + access_label(a); }
 
+// "idx.mu_ (M9)", or "M9" when the mutex has no name.
+std::string shown(const HeldMutex& m) { return m.name.empty() ? m.id : m.name + " (" + m.id + ")"; }
+
 // "a shared (read) lock on M9 and an exclusive (write) lock on M10"
 std::string locks_held(const Access& a) {
   std::vector<std::string> parts;
   for (const HeldMutex& m : a.mutexes)
-    parts.push_back((m.shared ? "a shared (read) lock on " : "an exclusive (write) lock on ") + m.id);
+    parts.push_back((m.shared ? "a shared (read) lock on " : "an exclusive (write) lock on ") + shown(m));
   return joined(parts, " and ");
 }
 
 std::string ids(const Access& a) {
   std::vector<std::string> parts;
-  for (const HeldMutex& m : a.mutexes) parts.push_back(m.id);
+  for (const HeldMutex& m : a.mutexes) parts.push_back(shown(m));
   return joined(parts, ", ");
 }
 
@@ -124,10 +208,16 @@ std::string race_diagnosis(const Warning& w) {
          " are not ordered by the locks they hold (" + ids(a) + " / " + ids(b) + ").";
 }
 
-std::string lock_order_diagnosis(const Warning& w, const std::vector<LockAcquisition>& steps) {
+// One step of a lock-order cycle as group() reads it.
+struct LockStep {
+  LockAcquisition names;  // ids, thread
+  std::string acquired;   // "idx.mu_ (M10)"
+  std::string held;       // "M9", with " (held shared)" when the report says so
+};
+
+std::string lock_order_diagnosis(const Warning& w, const std::vector<LockStep>& steps) {
   std::vector<std::string> parts;
-  for (const LockAcquisition& s : steps)
-    parts.push_back(who(s.thread) + " takes " + s.acquired + " while holding " + s.held);
+  for (const LockStep& s : steps) parts.push_back(who(s.names.thread) + " takes " + s.acquired + " while holding " + s.held);
   std::string what = parts.empty() ? std::string() : ": " + joined(parts, ", ");
   if (steps.size() > 2)
     return "threads take locks in a cyclic order (" + joined(w.cycle, " => ") + ")" + what +
@@ -149,65 +239,153 @@ std::string use_after_free_diagnosis(const Warning& w) {
          " freed; no synchronisation makes the use finish before the free.";
 }
 
-std::string kind_diagnosis(const std::string& kind) {
-  if (kind == "thread leak") return "a thread was neither joined nor detached before the program ended.";
-  if (kind == "double lock of a mutex") return "a thread locked a mutex it already holds.";
+std::string kind_diagnosis(const std::string& kind, const Location* where) {
+  const std::string at = where && !where->function.empty() ? " (in " + where->function + ")" : "";
+  if (kind == "thread leak") return "a thread was neither joined nor detached before the program ended" + at + ".";
+  if (kind == "double lock of a mutex") return "a thread locked a mutex it already holds" + at + ".";
   if (kind.starts_with("unlock of an unlocked mutex"))
-    return "a mutex was unlocked by a thread that does not hold it.";
-  if (kind == "destroy of a locked mutex") return "a mutex was destroyed while still locked.";
-  return "ThreadSanitizer reports a " + kind + ".";
+    return "a mutex was unlocked by a thread that does not hold it" + at + ".";
+  if (kind == "destroy of a locked mutex") return "a mutex was destroyed while still locked" + at + ".";
+  if (kind.starts_with("read lock of a write locked mutex"))
+    return "a read lock was taken on a mutex the same thread holds for writing" + at + ".";
+  if (kind.starts_with("read unlock of a write locked mutex"))
+    return "a write-locked mutex was released with a read unlock" + at + ".";
+  if (kind.starts_with("signal-unsafe call"))
+    return "a signal handler called a function that is not async-signal-safe" + at +
+           "; if the signal lands while the thread is inside that function, it deadlocks or corrupts state.";
+  if (kind.starts_with("signal handler spoils errno"))
+    return "a signal handler changed errno without restoring it" + at + ", so the code it interrupted reads a wrong errno.";
+  return "ThreadSanitizer reports a " + kind + at + ".";
 }
 
-Finding make_finding(const Warning& w, const std::function<bool(string_view)>& is_case_file) {
+// "Thread T1 (tid=..., finished) created by main thread at" -> "T1".
+std::string created_thread(string_view header) {
+  if (!header.starts_with("Thread ") || header.find(" created by ") == string_view::npos) return "";
+  header.remove_prefix(7);
+  return std::string(header.substr(0, header.find(' ')));
+}
+
+// "Mutex M9 previously acquired by the same thread here" -> "M9".
+std::string previously_acquired(string_view header) {
+  if (!header.starts_with("Mutex ") || !header.ends_with(" previously acquired by the same thread here")) return "";
+  header.remove_prefix(6);
+  return std::string(header.substr(0, header.find(' ')));
+}
+
+void add_lock_order(const Warning& w, MutexNames& names, const UserCode& user, Finding& f) {
+  // Lock-order reports print no "created at": each mutex is named by the
+  // line that took it.
+  for (const Section& s : w.sections) {
+    if (const auto step = parse_lock_section(s.header)) names.learn(step->acquired, s.stack, MutexNames::Where::kTaken);
+    else if (std::string held = previously_acquired(s.header); !held.empty())
+      names.learn(held, s.stack, MutexNames::Where::kTaken);
+  }
+  std::vector<LockStep> steps;
+  for (std::size_t i = 0; i < w.sections.size(); ++i) {
+    const Section& s = w.sections[i];
+    const auto parsed = parse_lock_section(s.header);
+    if (!parsed) continue;
+    Location loc;
+    loc.access = mutex_call(s.stack) == "read lock" ? "read lock" : "lock";
+    loc.thread = parsed->thread;
+    HeldMutex held{parsed->held, false, false, ""};
+    // With second_deadlock_stack=1 the next block shows how the held mutex
+    // was taken; without it the report does not say.
+    if (i + 1 < w.sections.size() && previously_acquired(w.sections[i + 1].header) == parsed->held) {
+      held.mode_known = true;
+      held.shared = mutex_call(w.sections[i + 1].stack) == "read lock";
+    }
+    loc.mutexes.push_back(held);
+    names.fill(loc.mutexes);
+    place(loc, s.stack, user);
+    HeldMutex acquired{parsed->acquired, loc.access == "read lock", true, ""};
+    std::vector<HeldMutex> one{acquired};
+    names.fill(one);
+    LockStep step{*parsed, shown(one.front()), shown(loc.mutexes.front())};
+    if (held.mode_known) step.held += held.shared ? " shared" : " exclusively";
+    if (loc.access == "read lock") step.acquired += " shared";
+    steps.push_back(std::move(step));
+    f.locations.push_back(std::move(loc));
+  }
+  f.diagnosis = lock_order_diagnosis(w, steps);
+}
+
+Finding make_finding(const Warning& raw, const Program& program, const UserCode& user) {
+  MutexNames names(raw, program, user);
+  Warning w = raw;  // with each held mutex named
+  for (Access& a : w.accesses) names.fill(a.mutexes);
   Finding f;
   f.kind = w.kind;
   f.summary = w.summary;
   f.incomplete = !w.complete;
+  f.count = 1 + std::max(0, w.similar);
   if (w.kind.starts_with(kLockOrderKind)) {
-    std::vector<LockAcquisition> steps;
-    for (const Section& s : w.sections) {
-      const auto parsed = parse_lock_section(s.header);
-      if (!parsed) continue;
-      const LockAcquisition& step = *parsed;
+    add_lock_order(w, names, user, f);
+  } else {
+    for (const Access& a : w.accesses) {
       Location loc;
-      loc.access = "lock";
-      loc.thread = step.thread;
-      loc.mutexes.push_back(HeldMutex{step.held, false});  // the report gives no mode
-      place(loc, s.stack, is_case_file);
+      loc.access = access_label(a);
+      loc.thread = a.thread;
+      loc.mutexes = a.mutexes;
+      place(loc, a.stack, user);
       f.locations.push_back(std::move(loc));
-      steps.push_back(step);
     }
-    f.diagnosis = lock_order_diagnosis(w, steps);
-    return f;
+    // A report whose stack is right under its WARNING line (a misuse of a
+    // mutex, a signal handler's fault), and the second stack some of them
+    // print after "  and:" (destroy of a locked mutex: where it was locked).
+    std::vector<const std::vector<Frame>*> misuse_stacks;
+    if (!w.stack.empty()) misuse_stacks.push_back(&w.stack);
+    for (const Section& s : w.sections)
+      if (s.header == "and" && !s.stack.empty() && !w.stack.empty()) misuse_stacks.push_back(&s.stack);
+    for (const std::vector<Frame>* stack : misuse_stacks) {
+      Location loc;
+      const std::string call = mutex_call(*stack);
+      loc.access = call.empty() ? "call" : call;
+      for (const Section& s : w.sections)
+        if (s.header.starts_with("Mutex ") && s.header.ends_with(" created at")) {
+          const string_view h = string_view(s.header).substr(6);
+          loc.mutexes.push_back(HeldMutex{std::string(h.substr(0, h.find(' '))), false, false, ""});
+        }
+      names.fill(loc.mutexes);
+      place(loc, *stack, user);
+      f.locations.push_back(std::move(loc));
+    }
+    if (w.kind == "thread leak")
+      for (const Section& s : w.sections)
+        if (std::string t = created_thread(s.header); !t.empty()) {
+          Location loc;
+          loc.access = "create";
+          loc.thread = t;
+          place(loc, s.stack, user);
+          f.locations.push_back(std::move(loc));
+        }
+    if (w.kind.starts_with("data race")) f.diagnosis = race_diagnosis(w);
+    else if (w.kind.starts_with("heap-use-after-free")) f.diagnosis = use_after_free_diagnosis(w);
+    else f.diagnosis = kind_diagnosis(w.kind, f.locations.empty() ? nullptr : &f.locations.front());
   }
-  for (const Access& a : w.accesses) {
-    Location loc;
-    loc.access = access_label(a);
-    loc.thread = a.thread;
-    loc.mutexes = a.mutexes;
-    place(loc, a.stack, is_case_file);
-    f.locations.push_back(std::move(loc));
-  }
-  if (w.kind.starts_with("data race")) f.diagnosis = race_diagnosis(w);
-  else if (w.kind.starts_with("heap-use-after-free")) f.diagnosis = use_after_free_diagnosis(w);
-  else f.diagnosis = kind_diagnosis(w.kind);
+  f.signals = signals_of(w, f, user);
+  f.fingerprint = fingerprint(f);
   return f;
 }
 
 }  // namespace
 
-std::vector<Finding> group(const Log& log, const std::function<bool(std::string_view file)>& is_case_file) {
+std::vector<Finding> group(const Log& log, const Program& program) {
   std::vector<Finding> out;
+  const UserCode user{program.is_user_file};
   try {
     FindingGroups groups(out);
-    for (const Warning& w : log.warnings) {
-      Finding f = make_finding(w, is_case_file);
-      f.count = 1;
-      groups.add(std::move(f));
-    }
+    for (const Warning& w : log.warnings) groups.add(make_finding(w, program, user));
   } catch (...) {  // bad_alloc: return what was grouped so far
   }
   return out;
+}
+
+std::vector<Finding> group(const Log& log, const std::function<bool(std::string_view file)>& is_case_file) {
+  // A null is_case_file kept its old meaning: no frame is case code.
+  Program program;
+  program.is_user_file = is_case_file ? is_case_file : [](std::string_view) { return false; };
+  return group(log, program);
 }
 
 }  // namespace lockedges::tsan

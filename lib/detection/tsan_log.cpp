@@ -222,6 +222,13 @@ bool parse_reported(string_view s, int& n) {
          (s == " warnings" || s == " warning");
 }
 
+// "And 4 more similar thread leaks." (thread leaks of one creation stack,
+// printed once).
+bool parse_similar(string_view s, int& n) {
+  s = trim(s);
+  return consume(s, "And ") && consume_int(s, n) && consume(s, " more similar ") && s.ends_with('.');
+}
+
 class Parser {
  public:
   Log run(string_view text) {
@@ -271,7 +278,14 @@ class Parser {
       if (stack_ && parse_frame(body, f)) stack_->push_back(std::move(f));
       return;
     }
-    if (line.size() - body.size() == 2) return header(trim_right(body));
+    if (line.size() - body.size() == 2) {
+      if (int more = 0; parse_similar(body, more)) {
+        current_->similar += more;
+        stack_ = nullptr;
+        return;
+      }
+      return header(trim_right(body));
+    }
     stack_ = nullptr;  // some line we do not know; do not glue frames to the wrong block
   }
 
@@ -287,7 +301,7 @@ class Parser {
     w.kind = std::string(rest);
     log_.warnings.push_back(std::move(w));
     current_ = &log_.warnings.back();
-    stack_ = nullptr;
+    stack_ = &current_->stack;  // frames right under the WARNING line are the report's own stack
     cut_ = false;
   }
 

@@ -25,17 +25,6 @@
 
 namespace lockedges::tsan {
 
-// One stack line: "    #4 operator() /src/x.cpp:34 (x+0x2836)".
-// "<null>" function or file becomes "" (TSan's spelling for "unknown").
-struct Frame {
-  int index = 0;
-  std::string function;  // may contain spaces, parens, colons (templates)
-  std::string file;
-  int line = 0;
-  int column = 0;        // 0 when the symbolizer gave none (g++'s libtsan never does)
-  std::string module;    // "x", "libstdc++.so.6" — without the "+0x..." offset
-};
-
 // One "[Previous ][atomic ]read|write of size N at ADDR by THREAD[ (mutexes: ...)]:" block.
 struct Access {
   bool write = false;
@@ -59,10 +48,16 @@ struct Section {
 struct Warning {
   std::string kind;  // "data race", "lock-order-inversion (potential deadlock)", "heap-use-after-free", ...
   int pid = 0;
+  // The stack printed directly under the WARNING line, before any block:
+  // where a mutex was misused (double lock, unlock of an unlocked mutex,
+  // destroy of a locked mutex, read lock of a write-locked one) or where a
+  // signal handler did what it must not. Empty for data races.
+  std::vector<Frame> stack;
   std::vector<Access> accesses;
   std::vector<Section> sections;
   std::vector<std::string> cycle;  // lock-order-inversion: {"M9", "M10", "M9"}
   std::string summary;             // SUMMARY line without "SUMMARY: ThreadSanitizer: "
+  int similar = 0;                 // thread leak: N of "And N more similar thread leaks."
   // False when the text ended before the closing ===== line, or when one of
   // its access or mutex headers was cut (see parse).
   bool complete = false;
@@ -99,11 +94,29 @@ std::optional<LockAcquisition> parse_lock_section(std::string_view header);
 // holding no lock.
 Log parse(std::string_view text);
 
-// Warnings with the same kind and the same first case-code frame (file and
+// What group() knows of the program whose log it reads.
+struct Program {
+  // Its own files (the case file; what --src-root holds); null: every
+  // frame that is not the runtime's (frames.hpp).
+  std::function<bool(std::string_view file)> is_user_file;
+  // The text of a source file as the log names it, or "" when it cannot be
+  // read; null: none can. Used to name mutexes by their source.
+  std::function<std::string(std::string_view file)> source;
+};
+
+// Warnings with the same kind and the same first user-code frame (file and
 // line, top of stack first) for each access become one Finding. For
 // lock-order-inversion the "Mutex Mx acquired here while holding mutex My"
-// sections stand in for accesses. Findings are in order of first appearance.
-// An exception thrown by `is_case_file` counts as "not case code".
+// sections stand in for accesses, each held mutex with its mode where
+// second_deadlock_stack=1 printed how it was taken; for a report whose
+// stack is right under its WARNING line (mutex misuse, signal handlers)
+// that stack is the one location; for a thread leak, where the thread was
+// created, and count includes "And N more similar thread leaks".
+// Each mutex gets its name from where it was created; each finding its
+// fingerprint and its signals. Findings are in order of first appearance.
+// An exception thrown by a Program function counts as "no" / "".
+std::vector<Finding> group(const Log& log, const Program& program);
+// The same with only is_case_file.
 std::vector<Finding> group(const Log& log,
                            const std::function<bool(std::string_view file)>& is_case_file);
 

@@ -11,6 +11,7 @@
 #include "child/sanitizers.hpp"
 #include "detection/asan_log.hpp"
 #include "detection/tsan_log.hpp"
+#include "driving/case_program.hpp"
 #include "sources/source.hpp"
 #include "util/files.hpp"
 
@@ -136,7 +137,7 @@ ForcedRun absorb(const Scenario& scenario, VariantReport& v, ForcedJob& job) {
                            rerun);
     if (!parsed.fatal_errors.empty() || !parsed_err.fatal_errors.empty()) return {-1, 0};
     reports = static_cast<int>(parsed.warnings.size());
-    for (auto& f : tsan::group(parsed, case_file)) tsan::merge(result.findings, std::move(f));
+    for (auto& f : tsan::group(parsed, case_program(scenario))) tsan::merge(result.findings, std::move(f));
   } else {
     asan::Log parsed = asan::parse(log_text + err_text, case_file);
     reports = parsed.reports;

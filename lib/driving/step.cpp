@@ -17,6 +17,7 @@
 #include "child/sanitizers.hpp"
 #include "detection/tsan_log.hpp"
 #include "driving/recorded_run.hpp"
+#include "driving/case_program.hpp"
 #include "reports/pieces.hpp"
 #include "sources/source.hpp"
 #include "terminal/color.hpp"
@@ -250,9 +251,7 @@ class Stepper {
       return fail("the worker " + describe(outcome) + "; see " + spec.stderr_path);
     const auto text = embedded_source(scenario_.source_path());
     const auto tags = text ? find_tags(*text) : std::vector<Tag>{};
-    const auto findings = tsan::group(parsed, [this](std::string_view f) {
-      return is_source_file(f, scenario_.source_path());
-    });
+    const auto findings = tsan::group(parsed, case_program(scenario_));
     if (findings.empty()) print("  no report: every access the run made was ordered\n");
     for (const auto& f : findings) show(f, tags, text);
     const VariantVerdict v = judge(parsed, findings);

@@ -75,8 +75,8 @@ std::string locks_held(const tsan::Location& l) {
   if (l.mutexes.empty()) return "<span class=\"lock none\">no lock held</span>";
   std::string out;
   for (const auto& m : l.mutexes)
-    out += fmt::format("<span class=\"lock {}\">{} {}</span>", m.shared ? "shared" : "exclusive",
-                       m.shared ? "shared" : "exclusive", html_escape(m.id));
+    out += fmt::format("<span class=\"lock {0}\" title=\"{2}\">{0} {1}</span>", tsan::mode_word(m),
+                       html_escape(tsan::mutex_label(m)), html_escape(m.id));
   return out;
 }
 

@@ -25,7 +25,7 @@ json to_json(const tsan::Finding& f) {
   json locations = json::array();
   for (const auto& l : f.locations) {
     json mutexes = json::array();
-    for (const auto& m : l.mutexes) mutexes.push_back((m.shared ? "read " : "write ") + m.id);
+    for (const auto& m : l.mutexes) mutexes.push_back(tsan::mode_json_word(m) + " " + tsan::mutex_label(m));
     locations.push_back({{"file", l.file},
                          {"line", l.line},
                          {"access", l.access},

@@ -99,7 +99,7 @@ Rows summary_rows(const std::vector<ScenarioReport>& reports) {
 std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes) {
   if (mutexes.empty()) return "no lock held";
   std::string out;
-  for (const auto& m : mutexes) out += (out.empty() ? "" : ", ") + std::string(m.shared ? "shared " : "exclusive ") + m.id;
+  for (const auto& m : mutexes) out += (out.empty() ? "" : ", ") + tsan::mode_word(m) + " " + tsan::mutex_label(m);
   return out;
 }
 

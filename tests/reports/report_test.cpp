@@ -23,6 +23,7 @@
 #include "case_api/scenario.hpp"
 #include "driving/driver.hpp"
 #include "sources/source.hpp"
+#include "support/locations.hpp"
 #include "support/test_util.hpp"
 
 namespace lockedges {
@@ -61,7 +62,7 @@ tsan::Finding race_on_tags(const ScenarioReport& r) {
     l.line = tags[i].line;
     l.access = i == 0 ? "read" : "write";
     l.thread = i == 0 ? "T2" : "T1";
-    if (i == 0) l.mutexes.push_back({"M83", true});
+    if (i == 0) l.mutexes.push_back(testing::held("M83", true));
     f.locations.push_back(l);
   }
   return f;
@@ -127,7 +128,8 @@ TEST(HtmlReport, FindingsQuoteTheRacingLinesWithTheirLockModes) {
                                            html_escape(line))))
         << "line " << tag.line << " is not highlighted";
   }
-  EXPECT_TRUE(contains(html, "<span class=\"lock shared\">shared M83</span>"));
+  // An unnamed mutex shows as TSan's id, its title the id again.
+  EXPECT_TRUE(contains(html, "<span class=\"lock shared\" title=\"M83\">shared M83</span>"));
   EXPECT_TRUE(contains(html, "<span class=\"lock none\">no lock held</span>"));
   EXPECT_TRUE(contains(html, "write with no lock held, read under a shared lock"));
 

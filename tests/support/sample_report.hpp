@@ -13,6 +13,7 @@
 #pragma once
 
 #include "reports/report.hpp"
+#include "support/locations.hpp"
 #include "verdict/verdict.hpp"
 
 namespace lockedges::testing {
@@ -23,8 +24,8 @@ inline tsan::Finding sample_finding() {
   f.count = 2;
   f.summary = "data race cases/sample.cpp:60 in operator()";
   f.diagnosis = "write under a shared (read) lock: T1's write holds M7 only in shared mode.";
-  tsan::Location write{"cases/sample.cpp", 60, "write", "T1", {{"M7", true}}, true};
-  tsan::Location read{"cases/sample.cpp", 46, "read", "T2", {{"M7", true}, {"M9", false}}, true};
+  tsan::Location write = location("cases/sample.cpp", 60, "write", "T1", {held("M7", true)});
+  tsan::Location read = location("cases/sample.cpp", 46, "read", "T2", {held("M7", true), held("M9", false)});
   f.locations = {write, read};
   return f;
 }
@@ -37,9 +38,9 @@ inline tsan::Finding sample_asan_finding() {
   f.count = 1;
   f.summary = "heap-use-after-free cases/sample.cpp:75 in callback";
   f.diagnosis = "a callback read the map after another thread freed it.";
-  f.locations = {{"cases/sample.cpp", 75, "read", "T3", {}, false},
-                 {"cases/sample.cpp", 80, "free", "T1", {}, false},
-                 {"", 0, "alloc", "main thread", {}, false}};
+  f.locations = {location("cases/sample.cpp", 75, "read", "T3", {}, false),
+                 location("cases/sample.cpp", 80, "free", "T1", {}, false),
+                 location("", 0, "alloc", "main thread", {}, false)};
   return f;
 }
 

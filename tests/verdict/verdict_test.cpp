@@ -5,6 +5,7 @@
 
 #include "case_api/scenario.hpp"
 #include "sources/source.hpp"
+#include "support/locations.hpp"
 #include "verdict/verdict.hpp"
 
 namespace lockedges {
@@ -21,7 +22,7 @@ tsan::Finding race_at(std::vector<int> lines) {
   tsan::Finding f;
   f.kind = "data race";
   f.count = 1;
-  for (int line : lines) f.locations.push_back({kFramePath, line, "write", "T1", {}, true});
+  for (int line : lines) f.locations.push_back(testing::location(kFramePath, line, "write", "T1"));
   return f;
 }
 
