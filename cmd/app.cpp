@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   setup_explain(app, context);
   setup_profile(app, context);
   setup_bench(app, context);
+  setup_diagnose(app, context);
   setup_worker(app, context);
 
   // A first word that is neither a command nor a scenario: say what is valid.

@@ -35,8 +35,9 @@ void setup_list(CLI::App& app, Context& context);
 void setup_run(CLI::App& app, Context& context);
 void setup_explain(CLI::App& app, Context& context);
 void setup_profile(CLI::App& app, Context& context);
-void setup_bench(CLI::App& app, Context& context);  // bench.cpp (plain build), bench_none.cpp (sanitizers)
+void setup_bench(CLI::App& app, Context& context);  // bench.cpp (plain build), plain_only.cpp (sanitizers)
 void setup_worker(CLI::App& app, Context& context);
+void setup_diagnose(CLI::App& app, Context& context);  // diagnose.cpp (plain build), plain_only.cpp
 
 // `run --step` (cmd/step.cpp): its options on `run` (--step, and
 // --step-delay and --variant bound to StepOptions' fields), and the run

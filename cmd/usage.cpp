@@ -15,7 +15,7 @@ namespace lockedges::cli {
 
 namespace {
 
-const std::vector<std::string> kCommands{"list", "run", "explain", "profile", "bench"};
+const std::vector<std::string> kCommands{"list", "run", "explain", "profile", "bench", "diagnose"};
 
 // Every long option name the app knows, for "did you mean" on a bad one.
 void collect_options(const CLI::App& app, std::vector<std::string>& names) {
