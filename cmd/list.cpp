@@ -2,7 +2,6 @@
 // to those whose name, title, symptom or report signs hold every word;
 // --format json gives the same as data.
 #include <algorithm>
-#include <cctype>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -10,14 +9,10 @@
 
 #include "case_api/scenario.hpp"
 #include "commands.hpp"
+#include "util/text.hpp"
 
 namespace lockedges::cli {
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // What --search reads of a scenario: its name, title, seed sections,
 // symptom, variants' summaries and the signs a report of it shows.
@@ -26,12 +21,12 @@ std::string searchable(const Scenario& s) {
   for (const Variant& v : s.variants) text += " " + v.name + " " + v.summary;
   for (const Signature& sig : s.signatures)
     text += " " + std::string(signal_id(sig.signal)) + " " + std::string(signal_text(sig.signal));
-  return lower(text);
+  return lowercase(text);
 }
 
 bool matches(const Scenario& s, const std::string& words) {
   const std::string text = searchable(s);
-  std::istringstream in(lower(words));
+  std::istringstream in(lowercase(words));
   for (std::string word; in >> word;)
     if (text.find(word) == std::string::npos) return false;
   return true;

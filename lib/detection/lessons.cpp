@@ -1,9 +1,9 @@
 #include "detection/lessons.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "detection/source_names.hpp"
+#include "util/text.hpp"
 
 namespace lockedges::tsan {
 namespace {
@@ -13,12 +13,7 @@ using std::string_view;
 bool has_part(string_view s, string_view part) { return s.find(part) != string_view::npos; }
 
 bool has_part_nocase(string_view s, string_view part) {
-  auto lower = [](string_view v) {
-    std::string out(v);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-  };
-  return has_part(lower(s), lower(part));
+  return has_part(lowercase(s), lowercase(part));
 }
 
 bool in_hashtable(const Frame& f) {

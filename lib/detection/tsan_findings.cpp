@@ -110,12 +110,7 @@ class MutexNames {
     } catch (...) {
       return {};
     }
-    string_view rest = text;
-    for (int n = 1; n < f.line && !rest.empty(); ++n) {
-      const std::size_t nl = rest.find('\n');
-      rest = nl == string_view::npos ? string_view() : rest.substr(nl + 1);
-    }
-    LockLine line = lock_line(rest.substr(0, rest.find('\n')));
+    LockLine line = lock_line(line_at(text, f.line));
     if (std::string label = declared_label(text, last_member(line.expression)); !label.empty())
       line.expression = std::move(label);
     return line;

@@ -9,6 +9,7 @@
 #include "detection/frames.hpp"
 #include "detection/tsan_log.hpp"
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 namespace lockedges {
 namespace {
@@ -64,15 +65,7 @@ class SourceFiles {
     return texts_.emplace(file, where.empty() ? std::string() : read_file(where)).first->second;
   }
 
-  std::string line(const std::string& file, int n) {
-    if (n <= 0) return "";
-    std::string_view rest = text(file);
-    for (int i = 1; i < n && !rest.empty(); ++i) {
-      const std::size_t nl = rest.find('\n');
-      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    }
-    return std::string(rest.substr(0, rest.find('\n')));
-  }
+  std::string line(const std::string& file, int n) { return std::string(line_at(text(file), n)); }
 
  private:
   const SourceSettings& settings_;

@@ -1,6 +1,7 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace lockedges {
 
@@ -82,6 +83,22 @@ std::vector<std::string> wrap_text(std::string_view text, std::size_t width) {
   }
   if (!line.empty() || lines.empty()) lines.push_back(std::move(line));
   return lines;
+}
+
+std::string_view line_at(std::string_view text, int n) {
+  if (n <= 0) return {};
+  for (int i = 1; i < n; ++i) {
+    const std::size_t nl = text.find('\n');
+    if (nl == std::string_view::npos) return {};
+    text.remove_prefix(nl + 1);
+  }
+  return text.substr(0, text.find('\n'));
+}
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 std::string html_escape(std::string_view text) {

@@ -27,6 +27,12 @@ std::string cut_to_width(std::string_view text, std::size_t width);
 // word longer than that is cut. Never empty: no text gives one empty line.
 std::vector<std::string> wrap_text(std::string_view text, std::size_t width);
 
+// Line `n` (from 1) of `text` without its line end; "" past the end.
+std::string_view line_at(std::string_view text, int n);
+
+// `s` in ASCII lower case.
+std::string lowercase(std::string_view s);
+
 // `text` safe in HTML and XML (the pages, their SVG, the flame graphs):
 // & < > " and ' as character references.
 std::string html_escape(std::string_view text);
