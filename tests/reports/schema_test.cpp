@@ -94,6 +94,50 @@ TEST(Schema, AReportWithEveryOptionalPartValidates) {
   EXPECT_EQ(v.code(), 0) << v.out << v.err;
 }
 
+// diagnose --format json over every fixture log: the root tells a diagnosis
+// apart, every part of $defs/diagnosis is filled somewhere, and what
+// lockedges never writes is rejected.
+TEST(Schema, ADiagnosisValidates) {
+  ScratchDir dir("schema-diagnose");
+  const std::string fixtures = std::string(LOCKEDGES_SOURCE_DIR) + "/tests/fixtures/diagnose/logs";
+  const auto r = run(bin("lockedges"), {"diagnose", fixtures, "--src-root", LOCKEDGES_SOURCE_DIR, "--strip-prefix",
+                                        "/src/lockedges/", "--format", "json"});
+  ASSERT_EQ(r.code(), 1) << r.err;
+  const json doc = json::parse(r.out);
+  std::map<std::string, bool> filled;
+  filled_parts(doc, "", filled);
+  for (const char* part : {"/findings/*/locations/*/mutexes", "/findings/*/lesson/why", "/findings/*/signals",
+                           "/findings/*/locations/*/stack", "/inputs"})
+    EXPECT_TRUE(filled[part]) << "no fixture fills " << part;
+  const auto path = write(dir.path() / "diagnosis.json", doc);
+  const auto v = validate({path});
+  EXPECT_EQ(v.code(), 0) << v.out << v.err;
+  EXPECT_EQ(validate({path}, "diagnosis").code(), 0);
+
+  struct Bad {
+    std::string name;
+    std::function<void(json&)> spoil;
+    std::string message;
+  };
+  const std::vector<Bad> bad{
+      {"short-fingerprint", [](json& j) { j["findings"][0]["fingerprint"] = "2abc"; }, "fingerprint: '2abc' does not match"},
+      {"mode-word", [](json& j) { j["findings"][0]["locations"][1]["mutexes"][0]["mode"] = "read"; },
+       "mode: 'read' is not one of"},
+      {"no-lesson-field", [](json& j) { j["findings"][0].erase("lesson"); }, "'lesson' is a required property"},
+      {"unknown-signal", [](json& j) { j["findings"][0]["signals"] = {"luck"}; }, "signals/0: 'luck' is not one of"},
+      {"weak-lesson", [](json& j) { j["findings"][0]["lesson"]["confidence"] = 0.2; }, "confidence: 0.2 is less than"},
+  };
+  ASSERT_FALSE(doc["findings"][0]["lesson"].is_null()) << "the first fixture finding names a lesson";
+  ASSERT_FALSE(doc["findings"][0]["locations"][1]["mutexes"].empty());
+  for (const auto& b : bad) {
+    json spoiled = doc;
+    b.spoil(spoiled);
+    const auto bv = validate({write(dir.path() / (b.name + ".json"), spoiled)});
+    EXPECT_EQ(bv.code(), 1) << b.name << ": " << bv.out << bv.err;
+    EXPECT_NE(bv.out.find(b.message), std::string::npos) << b.name << ": " << bv.out;
+  }
+}
+
 // Each document differs from the valid sample in one way lockedges never
 // writes; the validator must reject each, naming the field.
 TEST(Schema, RejectsWhatLockedgesNeverWrites) {
