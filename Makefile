@@ -6,12 +6,18 @@ PACKAGES := cmake make g++ libgtest-dev libcli11-dev libspdlog-dev libfmt-dev nl
             libgoogle-perftools-dev google-perftools libbenchmark-dev graphviz \
             libpugixml-dev python3-jsonschema libxml2-utils libcuckoo-dev libtbb-dev binutils libc6-dbg chromium python3
 
-.PHONY: all build deps run test bench clean
+# npm packages the tests need, installed under $(BUILD_DIR)/tools: the SARIF
+# multitool validates `diagnose --sarif` output.
+NPM_TOOLS := @microsoft/sarif-multitool@5.7.0
+SARIF_MULTITOOL := $(BUILD_DIR)/tools/node_modules/.bin/sarif-multitool
+
+.PHONY: all build deps tools run test bench clean
 
 all: build
 
 deps:
-	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done; \
+	  command -v npm >/dev/null || echo npm); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" -ne 0 ]; then \
 	  echo "Missing Debian packages. Run:"; \
@@ -29,7 +35,12 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 run: build
 	$(BUILD_DIR)/lockedges run all
 
-test: build
+$(SARIF_MULTITOOL):
+	npm install --prefix $(BUILD_DIR)/tools --no-audit --no-fund --loglevel=error $(NPM_TOOLS)
+
+tools: deps $(SARIF_MULTITOOL)
+
+test: build tools
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 # `lockedges bench`: every benchmark group, tables on stdout, bench.json and

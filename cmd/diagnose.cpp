@@ -23,7 +23,22 @@ struct DiagnoseOptions {
   std::vector<std::string> files;
   SourceSettings sources;
   std::string format = "text";
+  std::string sarif;     // --sarif FILE
+  std::string baseline;  // --baseline FILE
 };
+
+// Why `name` cannot be read as one file, or "" when it can; `missing` says
+// whether it does not exist at all (a usage error, not the environment's).
+std::string unreadable(const std::string& name, bool& missing) {
+  std::error_code ec;
+  missing = false;
+  if (!std::filesystem::is_regular_file(name, ec)) {
+    missing = !std::filesystem::exists(name, ec);
+    return name + (missing ? ": no such file" : ": not a regular file");
+  }
+  if (::access(name.c_str(), R_OK) != 0) return name + ": cannot be read (permission denied)";
+  return "";
+}
 
 // Every input, or why one cannot be read (the first such).
 bool read_inputs(const std::vector<std::string>& files, std::vector<DiagnoseInput>& inputs, std::string& error) {
@@ -50,14 +65,8 @@ bool read_inputs(const std::vector<std::string>& files, std::vector<DiagnoseInpu
       if (!read_inputs(inside, inputs, error)) return false;
       continue;
     }
-    if (!std::filesystem::is_regular_file(name, ec)) {
-      error = name + (std::filesystem::exists(name, ec) ? ": not a regular file" : ": no such file");
-      return false;
-    }
-    if (::access(name.c_str(), R_OK) != 0) {
-      error = name + ": cannot be read (permission denied)";
-      return false;
-    }
+    bool missing = false;
+    if (error = unreadable(name, missing); !error.empty()) return false;
     inputs.push_back({name, read_file(name)});
   }
   return true;
@@ -82,26 +91,60 @@ void setup_diagnose(CLI::App& app, Context& context) {
   cmd->add_option("--format", options->format, "text or json (described in reports/schema.json)")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  cmd->add_option("--sarif", options->sarif,
+                  "Also write SARIF 2.1.0 to FILE, for code-scanning pages (a rule per report kind, a result per "
+                  "finding, the fingerprint in partialFingerprints)");
+  cmd->add_option("--baseline", options->baseline,
+                  "An earlier diagnose --format json or --sarif file: each finding is marked new or known, the "
+                  "baseline's other findings gone, and only new findings make the exit status 1");
   cmd->footer(
-      "Exit status: 0 no finding, 1 at least one finding, 2 a usage error (a missing\n"
-      "log file), 3 a log that cannot be read.");
+      "Exit status: 0 no finding (with --baseline: no new finding), 1 at least one\n"
+      "(new) finding, 2 a usage error (a log or baseline that does not exist, a\n"
+      "baseline that is no diagnose JSON or SARIF), 3 an input that cannot be read\n"
+      "or a --sarif file that cannot be written (checked before any log is read).");
   cmd->callback([options, &context] {
     context.start_logging();
+    const auto environment = [&context](const std::string& why) {
+      spdlog::error("{}", why);
+      context.exit_code = kExitEnvironment;
+    };
+    // Outputs and the baseline first: nothing is read before a path that
+    // would make the work useless is found wrong.
+    if (!options->sarif.empty())
+      if (const std::string why = unwritable_file(options->sarif); !why.empty()) return environment(why);
+    std::vector<KnownFinding> known;
+    if (!options->baseline.empty()) {
+      bool missing = false;
+      if (const std::string why = unreadable(options->baseline, missing); !why.empty()) {
+        if (missing) throw UsageError("--baseline " + why);
+        return environment("--baseline " + why);
+      }
+      std::string why;
+      if (!read_baseline(read_file(options->baseline), known, why)) throw UsageError("--baseline " + options->baseline + ": " + why);
+    }
     std::vector<DiagnoseInput> inputs;
     std::string error;
     if (!read_inputs(options->files, inputs, error)) {
       if (error.ends_with("no such file")) throw UsageError(error);
-      spdlog::error("{}", error);
-      context.exit_code = kExitEnvironment;
-      return;
+      return environment(error);
     }
-    const Diagnosis d = diagnose(inputs, options->sources, Registry::instance().all());
-    if (options->format == "json") fmt::print("{}", diagnosis_json(d, options->sources));
-    else
+    const auto& scenarios = Registry::instance().all();
+    Diagnosis d = diagnose(inputs, options->sources, scenarios);
+    if (!options->baseline.empty()) compare_with_baseline(d, options->baseline, known);
+    if (options->format == "json") {
+      fmt::print("{}", diagnosis_json(d, options->sources));
+      // The text shows tool errors itself; JSON's reader may not be a person.
+      for (const std::string& e : d.tool_errors) spdlog::warn("{}", e);
+    } else {
       fmt::print("{}", diagnosis_text(d, options->sources, use_color(context.no_color, STDOUT_FILENO),
                                       std::min<std::size_t>(80, diagram_width(STDOUT_FILENO))));
-    for (const std::string& e : d.tool_errors) spdlog::warn("{}", e);
-    context.exit_code = d.findings.empty() ? kExitOk : kExitFailed;
+    }
+    context.exit_code = d.new_findings() == 0 ? kExitOk : kExitFailed;
+    if (!options->sarif.empty()) {
+      std::fflush(stdout);
+      if (std::string why; !write_file(options->sarif, diagnosis_sarif(d, options->sources, scenarios), why))
+        environment(why);
+    }
   });
 }
 

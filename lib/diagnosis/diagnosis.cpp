@@ -112,7 +112,23 @@ void add(Diagnosis& d, std::unordered_map<std::string, std::size_t>& index, tsan
   index.emplace(d.findings.back().finding.fingerprint, d.findings.size() - 1);
 }
 
+bool memory_access(const tsan::Location& l) {
+  return l.access.find("read") != std::string::npos || l.access.find("write") != std::string::npos;
+}
+
 }  // namespace
+
+std::string held_text(const tsan::Location& l) {
+  if (!l.mutexes_known) return "";
+  std::vector<std::string> parts;
+  if (!memory_access(l) && l.access != "lock" && l.access != "read lock") {
+    for (const tsan::HeldMutex& m : l.mutexes) parts.push_back(tsan::mutex_label(m));
+    return parts.empty() ? "" : "mutex " + joined(parts, ", ");
+  }
+  if (l.mutexes.empty()) return memory_access(l) ? "no lock held" : "";
+  for (const tsan::HeldMutex& m : l.mutexes) parts.push_back(tsan::mode_word(m) + " " + tsan::mutex_label(m));
+  return "holding " + joined(parts, ", ");
+}
 
 std::string shown_path(const std::string& path, const SourceSettings& settings) {
   for (const std::string& prefix : settings.strip_prefixes)

@@ -46,6 +46,16 @@ struct DiagnosedFinding {
   // The user's own line of each location where the file could be read,
   // "" where not; same order as finding.locations.
   std::vector<std::string> source_lines;
+  // With --baseline: "new" (the baseline does not have its fingerprint) or
+  // "known"; "" without one.
+  std::string baseline;
+};
+
+// A finding of an earlier diagnosis, as a baseline file keeps it.
+struct KnownFinding {
+  std::string fingerprint;
+  std::string kind;
+  std::string summary;
 };
 
 struct Diagnosis {
@@ -55,19 +65,44 @@ struct Diagnosis {
   // The sanitizer failing rather than reporting ("FATAL: ThreadSanitizer:
   // unexpected memory mapping"), each "input: line".
   std::vector<std::string> tool_errors;
+  // --baseline: its file ("" without one), and its findings that no input
+  // reported again.
+  std::string baseline;
+  std::vector<KnownFinding> gone;
+
+  // How many findings the baseline did not have (every finding without a
+  // baseline): what makes the exit status 1.
+  int new_findings() const;
 };
 
 // diagnose — reads every input. Never throws on any text.
 Diagnosis diagnose(const std::vector<DiagnoseInput>& inputs, const SourceSettings& settings,
                    const std::vector<Scenario>& scenarios);
 
+// read_baseline — the findings of an earlier `diagnose --format json` or
+// `--sarif` file. False, saying why in `error`, for text that is neither.
+bool read_baseline(std::string_view text, std::vector<KnownFinding>& known, std::string& error);
+
+// compare_with_baseline — marks each finding new or known, and lists the
+// baseline's findings that are gone.
+void compare_with_baseline(Diagnosis& d, const std::string& file, const std::vector<KnownFinding>& known);
+
 // shown_path — `path` without the first of `settings.strip_prefixes` it
 // starts with.
 std::string shown_path(const std::string& path, const SourceSettings& settings);
+
+// held_text — the locks of one location in words: "holding shared
+// idx.mu_, exclusive M3", "no lock held", "mutex batch_writer.cpp:12" (the
+// one a misuse report is about), or "" where the detector does not track
+// locks.
+std::string held_text(const tsan::Location& l);
 
 // Renderers. Text fits `width` columns (80 on a projector); JSON is
 // described in reports/schema.json ($defs/diagnosis).
 std::string diagnosis_text(const Diagnosis& d, const SourceSettings& settings, bool color, std::size_t width = 80);
 std::string diagnosis_json(const Diagnosis& d, const SourceSettings& settings);
+// SARIF 2.1.0 for code-scanning pages: a rule per report kind, its help
+// from the lessons its findings resemble; a result per finding.
+std::string diagnosis_sarif(const Diagnosis& d, const SourceSettings& settings, const std::vector<Scenario>& scenarios);
 
 }  // namespace lockedges

@@ -47,7 +47,7 @@ std::string diagnosis_json(const Diagnosis& d, const SourceSettings& settings) {
       locations.push_back(location_json(f.locations[i], i < df.source_lines.size() ? df.source_lines[i] : "", settings));
     json signals = json::array();
     for (Signal s : f.signals) signals.push_back(signal_id(s));
-    findings.push_back({{"kind", f.kind},
+    json finding{{"kind", f.kind},
                         {"tool", df.tool},
                         {"fingerprint", f.fingerprint},
                         {"count", f.count},
@@ -57,13 +57,22 @@ std::string diagnosis_json(const Diagnosis& d, const SourceSettings& settings) {
                         {"diagnosis", f.diagnosis},
                         {"locations", locations},
                         {"signals", signals},
-                        {"lesson", lesson_json(df.lesson)}});
+                        {"lesson", lesson_json(df.lesson)}};
+    if (!df.baseline.empty()) finding["baseline"] = df.baseline;
+    findings.push_back(finding);
   }
-  const json doc = {{"command", "diagnose"},
-                    {"inputs", d.inputs},
-                    {"reports", d.reports},
-                    {"tool_errors", d.tool_errors},
-                    {"findings", findings}};
+  json doc = {{"command", "diagnose"},
+              {"inputs", d.inputs},
+              {"reports", d.reports},
+              {"tool_errors", d.tool_errors},
+              {"findings", findings}};
+  if (!d.baseline.empty()) {
+    doc["baseline"] = d.baseline;
+    json gone = json::array();
+    for (const KnownFinding& g : d.gone)
+      gone.push_back({{"fingerprint", g.fingerprint}, {"kind", g.kind}, {"summary", g.summary}});
+    doc["gone"] = gone;
+  }
   return doc.dump(2) + "\n";
 }
 

@@ -15,25 +15,6 @@ std::string plural(int n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-bool memory_access(const tsan::Location& l) {
-  return l.access.find("read") != std::string::npos || l.access.find("write") != std::string::npos;
-}
-
-// "holding shared idx.mu_, exclusive M3", "no lock held", "mutex
-// batch_writer.cpp:12" (the one a misuse report is about), or "" where the
-// detector does not track locks.
-std::string held_text(const tsan::Location& l) {
-  if (!l.mutexes_known) return "";
-  std::vector<std::string> parts;
-  if (!memory_access(l) && l.access != "lock" && l.access != "read lock") {
-    for (const tsan::HeldMutex& m : l.mutexes) parts.push_back(tsan::mutex_label(m));
-    return parts.empty() ? "" : "mutex " + joined(parts, ", ");
-  }
-  if (l.mutexes.empty()) return memory_access(l) ? "no lock held" : "";
-  for (const tsan::HeldMutex& m : l.mutexes) parts.push_back(tsan::mode_word(m) + " " + tsan::mutex_label(m));
-  return "holding " + joined(parts, ", ");
-}
-
 // `text` wrapped to `width`, every line indented by `indent`, lines after
 // the first by `hang` more.
 void wrapped(std::string& out, std::string_view text, std::size_t indent, std::size_t width, std::size_t hang = 0) {
@@ -64,7 +45,8 @@ std::string diagnosis_text(const Diagnosis& d, const SourceSettings& settings, b
     out += "\n";
     std::string head = fmt::format("{}. {}", ++n, f.kind);
     if (f.count > 1) head += fmt::format(" (x{})", f.count);
-    out += palette.paint(head, palette.bad()) + "\n";
+    if (!df.baseline.empty()) head += df.baseline == "new" ? "  [new]" : "  [known]";
+    out += palette.paint(head, df.baseline == "known" ? palette.dim() : palette.bad()) + "\n";
     out += palette.paint(fmt::format("   {} fingerprint {}{}", df.tool, f.fingerprint,
                                      f.incomplete ? ", report cut short" : ""),
                          palette.dim()) +
@@ -98,6 +80,16 @@ std::string diagnosis_text(const Diagnosis& d, const SourceSettings& settings, b
       if (df.inputs.size() > kShown) shown.push_back(fmt::format("and {} more", df.inputs.size() - kShown));
       wrapped(out, fmt::format("Reported in {} inputs: {}", df.inputs.size(), joined(shown)), 3, width, 2);
     }
+  }
+  if (!d.baseline.empty()) {
+    out += "\n";
+    wrapped(out,
+            fmt::format("Baseline: {} new, {} known, {} gone (against {}).", d.new_findings(),
+                        static_cast<int>(d.findings.size()) - d.new_findings(), d.gone.size(), d.baseline),
+            0, width, 2);
+    // One line each: a baseline of a hundred fixed bugs is a list to skim.
+    for (const KnownFinding& g : d.gone)
+      out += cut_to_width(fmt::format("   gone: {} {}", g.fingerprint, g.summary.empty() ? g.kind : g.summary), width) + "\n";
   }
   return out;
 }

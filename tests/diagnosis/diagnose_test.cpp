@@ -4,6 +4,8 @@
 // its README table says, or none.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -169,6 +171,123 @@ TEST(DiagnoseCommand, ExitStatusesTextWidthAndJson) {
   const auto folder = run(l, {"diagnose", kLogs});  // every file in a folder
   EXPECT_EQ(folder.code(), 1);
   EXPECT_TRUE(contains(folder.out, "18 inputs")) << folder.out.substr(0, 200);
+}
+
+// --sarif over every fixture: the SARIF multitool (from the npm registry,
+// installed by `make test`) finds no error, and the document carries what a
+// code-scanning page needs.
+TEST(DiagnoseCommand, SarifPassesTheMultitoolAndCarriesEveryFinding) {
+  ASSERT_TRUE(std::filesystem::exists(LOCKEDGES_SARIF_MULTITOOL))
+      << LOCKEDGES_SARIF_MULTITOOL << " is missing: `make test` (or `make tools`) installs it";
+  ScratchDir dir("diagnose-sarif");
+  const std::string sarif = (dir.path() / "findings.sarif").string();
+  const std::vector<std::string> common{"diagnose", kLogs, "--strip-prefix", "/src/lockedges/", "--src-root",
+                                        LOCKEDGES_SOURCE_DIR};
+  std::vector<std::string> args = common;
+  args.insert(args.end(), {"--format", "json", "--sarif", sarif});
+  const auto r = run(testing::bin("lockedges"), args);
+  ASSERT_EQ(r.code(), 1) << r.err;
+  const auto validated = run(LOCKEDGES_SARIF_MULTITOOL, {"validate", sarif});
+  EXPECT_EQ(validated.code(), 0) << validated.out << validated.err;
+  EXPECT_TRUE(contains(validated.out, "Analysis completed successfully")) << validated.out;
+  EXPECT_FALSE(contains(validated.out, ": error ")) << validated.out;
+
+  const auto diagnosis = nlohmann::json::parse(r.out);
+  const auto doc = nlohmann::json::parse(testing::slurp(sarif));
+  EXPECT_EQ(doc["version"], "2.1.0");
+  const auto& sarif_run = doc["runs"][0];
+  const auto& rules = sarif_run["tool"]["driver"]["rules"];
+  const auto& results = sarif_run["results"];
+  ASSERT_EQ(results.size(), diagnosis["findings"].size());
+  std::map<std::string, bool> rule_ids;
+  for (const auto& rule : rules) rule_ids[rule["id"]] = true;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& finding = diagnosis["findings"][i];
+    const auto& result = results[i];
+    EXPECT_EQ(result["partialFingerprints"]["lockedges/v1"], finding["fingerprint"]);
+    EXPECT_TRUE(rule_ids[result["ruleId"]]) << result["ruleId"];
+    EXPECT_EQ(rules[result["ruleIndex"].get<std::size_t>()]["id"], result["ruleId"]);
+    // Every access in the user's code is a location; every stack a threadFlow.
+    std::size_t located = 0, stacks = 0;
+    for (const auto& l : finding["locations"]) {
+      located += !l["file"].get<std::string>().empty();
+      stacks += !l["stack"].empty();
+    }
+    EXPECT_EQ(result.value("locations", nlohmann::json::array()).size(), located) << finding["summary"];
+    if (stacks > 0) {
+      EXPECT_EQ(result["codeFlows"][0]["threadFlows"].size(), stacks) << finding["summary"];
+    }
+  }
+  // A data race has both accesses, at the user's own lines, relative to SRCROOT.
+  const auto& first = results[0]["locations"];
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0]["physicalLocation"]["artifactLocation"]["uriBaseId"], "SRCROOT");
+  EXPECT_TRUE(contains(first[0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>(),
+                       "tests/fixtures/diagnose/programs/"));
+  // The data-race rule's help tells the lessons its findings resemble.
+  const auto& race_rule = rules[results[0]["ruleIndex"].get<std::size_t>()];
+  EXPECT_EQ(race_rule["id"], "data-race");
+  for (const char* lesson : {"nested-field", "iteration-during-grow", "deferred-lambda-write", "lazy-init"})
+    EXPECT_TRUE(contains(race_rule["help"]["markdown"].get<std::string>(), std::string("`") + lesson + "`")) << lesson;
+
+  // An output that cannot be written stops the command before any log is read.
+  args = common;
+  args.insert(args.end(), {"--sarif", "/nonexistent-folder/findings.sarif"});
+  const auto unwritable = run(testing::bin("lockedges"), args);
+  EXPECT_EQ(unwritable.code(), 3);
+  EXPECT_TRUE(unwritable.out.empty()) << unwritable.out.substr(0, 200);
+  EXPECT_TRUE(contains(unwritable.err, "/nonexistent-folder")) << unwritable.err;
+}
+
+// --baseline: an earlier JSON or SARIF; new, known and gone; exit status 1
+// only for new findings.
+TEST(DiagnoseCommand, ABaselineMarksNewKnownAndGoneAndOnlyNewFails) {
+  ScratchDir dir("diagnose-baseline");
+  const std::string l = testing::bin("lockedges");
+  const std::string base_json = (dir.path() / "base.json").string();
+  const std::string base_sarif = (dir.path() / "base.sarif").string();
+  const auto before = run(l, {"diagnose", kLogs + "session_cache.log", kLogs + "hit_counter.log", "--format", "json",
+                              "--sarif", base_sarif});
+  ASSERT_EQ(before.code(), 1) << before.err;
+  { std::ofstream(base_json) << before.out; }
+
+  // The same logs again: nothing new, so CI passes.
+  for (const std::string& base : {base_json, base_sarif}) {
+    const auto same = run(l, {"diagnose", kLogs + "session_cache.log", kLogs + "hit_counter.log", "--baseline", base});
+    EXPECT_EQ(same.code(), 0) << base << ": " << same.out;
+    EXPECT_TRUE(contains(same.out, "0 new, 2 known, 0 gone")) << same.out;
+  }
+  // One bug fixed (hit_counter's), another appears (rate_limits').
+  const auto after = run(l, {"diagnose", kLogs + "session_cache.log", kLogs + "rate_limits.log", "--format", "json",
+                             "--baseline", base_sarif});
+  EXPECT_EQ(after.code(), 1) << after.err;
+  const auto doc = nlohmann::json::parse(after.out);
+  const auto known_before = nlohmann::json::parse(before.out);
+  std::map<std::string, int> states;
+  for (const auto& f : doc["findings"]) ++states[f["baseline"].get<std::string>()];
+  EXPECT_EQ(states["known"], 1);
+  EXPECT_GE(states["new"], 1);
+  ASSERT_EQ(doc["gone"].size(), 1u);
+  EXPECT_EQ(doc["gone"][0]["fingerprint"], known_before["findings"][1]["fingerprint"]) << "hit_counter's race is gone";
+  EXPECT_EQ(doc["baseline"], base_sarif);
+  // Only fixed bugs: exit status 0, the gone one listed.
+  const auto fixed = run(l, {"diagnose", kLogs + "session_cache.log", "--baseline", base_json});
+  EXPECT_EQ(fixed.code(), 0) << fixed.out;
+  EXPECT_TRUE(contains(fixed.out, "0 new, 1 known, 1 gone")) << fixed.out;
+  EXPECT_TRUE(contains(fixed.out, "gone: " + known_before["findings"][1]["fingerprint"].get<std::string>())) << fixed.out;
+
+  // A baseline that is missing or is no diagnosis is a usage error.
+  const auto missing = run(l, {"diagnose", kLogs + "session_cache.log", "--baseline", "/nonexistent/base.json"});
+  EXPECT_EQ(missing.code(), 2);
+  EXPECT_TRUE(contains(missing.err, "--baseline /nonexistent/base.json: no such file")) << missing.err;
+  const auto not_json = run(l, {"diagnose", kLogs + "session_cache.log", "--baseline", kLogs + "hit_counter.log"});
+  EXPECT_EQ(not_json.code(), 2);
+  EXPECT_TRUE(contains(not_json.err, "not JSON")) << not_json.err;
+  const std::string report = (dir.path() / "other.json").string();
+  { std::ofstream(report) << R"({"scenario": "lazy-init", "variants": []})"; }
+  const auto other = run(l, {"diagnose", kLogs + "session_cache.log", "--baseline", report});
+  EXPECT_EQ(other.code(), 2);
+  EXPECT_TRUE(contains(other.err, "neither")) << other.err;
 }
 
 TEST(ListCommand, SearchFindsALessonByWhatAReportShows) {

@@ -113,6 +113,15 @@ TEST(Schema, ADiagnosisValidates) {
   const auto v = validate({path});
   EXPECT_EQ(v.code(), 0) << v.out << v.err;
   EXPECT_EQ(validate({path}, "diagnosis").code(), 0);
+  // With a baseline (every fixture) and one log: known findings and gone ones.
+  const auto against = run(bin("lockedges"), {"diagnose", fixtures + "/session_cache.log", "--baseline", path,
+                                              "--format", "json"});
+  ASSERT_EQ(against.code(), 0) << against.err;
+  const json with_baseline = json::parse(against.out);
+  EXPECT_FALSE(with_baseline["gone"].empty());
+  EXPECT_EQ(with_baseline["findings"][0]["baseline"], "known");
+  const auto bv = validate({write(dir.path() / "with-baseline.json", with_baseline)});
+  EXPECT_EQ(bv.code(), 0) << bv.out << bv.err;
 
   struct Bad {
     std::string name;
