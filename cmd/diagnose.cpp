@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <iterator>
 
@@ -24,6 +25,8 @@ struct DiagnoseOptions {
   SourceSettings sources;
   std::string format = "text";
   std::string sarif;     // --sarif FILE
+  std::string html;      // --html FILE
+  std::string junit;     // --junit FILE
   std::string baseline;  // --baseline FILE
 };
 
@@ -79,7 +82,7 @@ void setup_diagnose(CLI::App& app, Context& context) {
   auto* cmd = app.add_subcommand(
       "diagnose",
       "Diagnose your own sanitizer logs: ThreadSanitizer (log_path files, a test run's whole output, several "
-      "processes at once), AddressSanitizer and UBSan. Reports are grouped by a fingerprint that survives "
+      "processes at once), AddressSanitizer, UBSan and Go's race detector (go test -race). Reports are grouped by a fingerprint that survives "
       "addresses, pids, ids and line drift; each finding gets the lock diagnosis in plain words, your source "
       "line, and the lesson it most resembles with a confidence, or 'no lesson matches'");
   cmd->add_option("files", options->files, "Log files or folders of them (every file in a folder, as log_path writes them); - reads standard input")->required();
@@ -88,12 +91,17 @@ void setup_diagnose(CLI::App& app, Context& context) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--strip-prefix", options->sources.strip_prefixes,
                   "A path prefix to cut from the files the log names (the build machine's checkout); repeatable");
-  cmd->add_option("--format", options->format, "text or json (described in reports/schema.json)")
-      ->check(CLI::IsMember({"text", "json"}))
+  cmd->add_option("--format", options->format,
+                  "What standard output gets: text, json (described in reports/schema.json) or markdown (for a pull "
+                  "request's comment)")
+      ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->capture_default_str();
   cmd->add_option("--sarif", options->sarif,
                   "Also write SARIF 2.1.0 to FILE, for code-scanning pages (a rule per report kind, a result per "
                   "finding, the fingerprint in partialFingerprints)");
+  cmd->add_option("--html", options->html, "Also write the findings as an HTML page to FILE (the run report's look)");
+  cmd->add_option("--junit", options->junit,
+                  "Also write JUnit XML to FILE: a test case per finding, failed unless --baseline knew it");
   cmd->add_option("--baseline", options->baseline,
                   "An earlier diagnose --format json or --sarif file: each finding is marked new or known, the "
                   "baseline's other findings gone, and only new findings make the exit status 1");
@@ -101,7 +109,8 @@ void setup_diagnose(CLI::App& app, Context& context) {
       "Exit status: 0 no finding (with --baseline: no new finding), 1 at least one\n"
       "(new) finding, 2 a usage error (a log or baseline that does not exist, a\n"
       "baseline that is no diagnose JSON or SARIF), 3 an input that cannot be read\n"
-      "or a --sarif file that cannot be written (checked before any log is read).");
+      "or an output file (--sarif, --html, --junit) that cannot be written (checked\n"
+      "before any log is read).");
   cmd->callback([options, &context] {
     context.start_logging();
     const auto environment = [&context](const std::string& why) {
@@ -110,8 +119,9 @@ void setup_diagnose(CLI::App& app, Context& context) {
     };
     // Outputs and the baseline first: nothing is read before a path that
     // would make the work useless is found wrong.
-    if (!options->sarif.empty())
-      if (const std::string why = unwritable_file(options->sarif); !why.empty()) return environment(why);
+    for (const std::string* out : {&options->sarif, &options->html, &options->junit})
+      if (!out->empty())
+        if (const std::string why = unwritable_file(*out); !why.empty()) return environment(why);
     std::vector<KnownFinding> known;
     if (!options->baseline.empty()) {
       bool missing = false;
@@ -131,7 +141,9 @@ void setup_diagnose(CLI::App& app, Context& context) {
     const auto& scenarios = Registry::instance().all();
     Diagnosis d = diagnose(inputs, options->sources, scenarios);
     if (!options->baseline.empty()) compare_with_baseline(d, options->baseline, known);
-    if (options->format == "json") {
+    if (options->format == "markdown") {
+      fmt::print("{}", diagnosis_markdown(d, options->sources));
+    } else if (options->format == "json") {
       fmt::print("{}", diagnosis_json(d, options->sources));
       // The text shows tool errors itself; JSON's reader may not be a person.
       for (const std::string& e : d.tool_errors) spdlog::warn("{}", e);
@@ -140,11 +152,16 @@ void setup_diagnose(CLI::App& app, Context& context) {
                                       std::min<std::size_t>(80, diagram_width(STDOUT_FILENO))));
     }
     context.exit_code = d.new_findings() == 0 ? kExitOk : kExitFailed;
-    if (!options->sarif.empty()) {
-      std::fflush(stdout);
-      if (std::string why; !write_file(options->sarif, diagnosis_sarif(d, options->sources, scenarios), why))
-        environment(why);
-    }
+    std::fflush(stdout);
+    // Every file is written even when one fails: nothing is lost to a full disk's first refusal.
+    const std::pair<const std::string*, std::function<std::string()>> files[] = {
+        {&options->sarif, [&] { return diagnosis_sarif(d, options->sources, scenarios); }},
+        {&options->html, [&] { return diagnosis_html(d, options->sources); }},
+        {&options->junit, [&] { return diagnosis_junit(d, options->sources); }},
+    };
+    for (const auto& [path, render] : files)
+      if (!path->empty())
+        if (std::string why; !write_file(*path, render(), why)) environment(why);
   });
 }
 

@@ -30,10 +30,13 @@ sources() {
     tsan_log) echo lib/detection/tsan_log.cpp lib/detection/tsan_findings.cpp lib/detection/findings.cpp \
                    lib/detection/fingerprint.cpp lib/detection/frames.cpp lib/detection/lessons.cpp \
                    lib/detection/source_names.cpp lib/case_api/signal.cpp lib/util/text.cpp ;;
+    go_race_log) echo lib/detection/go_race_log.cpp lib/detection/tsan_log.cpp lib/detection/tsan_findings.cpp lib/detection/findings.cpp \
+                   lib/detection/fingerprint.cpp lib/detection/frames.cpp lib/detection/lessons.cpp \
+                   lib/detection/source_names.cpp lib/case_api/signal.cpp lib/util/text.cpp ;;
     asan_log) echo lib/detection/asan_log.cpp lib/detection/findings.cpp lib/util/text.cpp ;;
     cpu_profile) echo lib/profiles/cpu_profile.cpp lib/child/spawn.cpp lib/child/interrupt.cpp ;;
     worker_result) echo lib/child/protocol.cpp lib/case_api/run.cpp lib/case_api/shared_mutex.cpp ;;
-    *) echo "unknown target $1 (tsan_log, asan_log, cpu_profile, worker_result)" >&2; exit 2 ;;
+    *) echo "unknown target $1 (tsan_log, go_race_log, asan_log, cpu_profile, worker_result)" >&2; exit 2 ;;
   esac
 }
 
@@ -41,6 +44,7 @@ sources() {
 seeds() {
   case $1 in
     tsan_log) echo "$ROOT/tests/fixtures/tsan $ROOT/tests/fixtures/tsan/cases" ;;
+    go_race_log) echo "$ROOT/tests/fixtures/diagnose/logs" ;;
     asan_log) echo "$ROOT/tests/fixtures/asan" ;;
     *) echo "" ;;
   esac
@@ -55,7 +59,7 @@ max_len() {
   esac
 }
 
-for target in ${*:-tsan_log asan_log cpu_profile worker_result}; do
+for target in ${*:-tsan_log go_race_log asan_log cpu_profile worker_result}; do
   bin=$OUT/$target
   src=$(sources "$target")
   echo "== $target: building"

@@ -16,8 +16,11 @@ bool has_part_nocase(string_view s, string_view part) {
   return has_part(lowercase(s), lowercase(part));
 }
 
+// The map's own code: libstdc++'s hashtable, or Go's runtime map
+// (runtime.mapassign_faststr, runtime.mapiterinit, .../runtime/map.go).
 bool in_hashtable(const Frame& f) {
   return has_part(f.file, "hashtable") || has_part(f.file, "unordered_map.h") ||
+         f.function.starts_with("runtime.map") || has_part(f.file, "/runtime/map") ||
          has_part(f.function, "_Hashtable") || has_part(f.function, "unordered_map") ||
          has_part(f.function, "_Map_base");
 }
@@ -39,7 +42,8 @@ bool map_structure_write(const Access& a, const UserCode& user) {
   for (const Frame* f : library_frames(a.stack, user)) {
     if (!in_hashtable(*f)) continue;
     for (string_view op : {"_M_insert", "_M_rehash", "_M_emplace", "_M_erase", "operator[]", "try_emplace",
-                           "emplace", "insert", "erase", "_M_assign", "clear"})
+                           "emplace", "insert", "erase", "_M_assign", "clear", "runtime.mapassign",
+                           "runtime.mapdelete", "runtime.mapclear", "runtime.growWork", "runtime.evacuate"})
       if (has_part(f->function, op)) return true;
   }
   return false;
@@ -50,7 +54,7 @@ bool walks_map(const Access& a, const UserCode& user) {
     if (!in_hashtable(*f) && !has_part(f->function, "_Node_iterator") && !has_part(f->file, "hashtable"))
       continue;
     for (string_view op : {"begin", "_M_next", "operator++", "_M_incr", "size", "_Node_iterator", "end()",
-                           "_M_before_begin"})
+                           "_M_before_begin", "runtime.mapiterinit", "runtime.mapiternext"})
       if (has_part(f->function, op)) return true;
   }
   // An inlined walk: the read is in the program's own frame, on a line
@@ -78,19 +82,24 @@ bool disjoint_locks(const Access& x, const Access& y) {
   return true;
 }
 
+// A C++ lambda, or a Go closure ("main.(*Table).Lookup.func1").
 bool is_lambda(const Frame& f) {
-  return has_part(f.function, "lambda") || f.function == "operator()" || f.function.starts_with("operator()");
+  if (has_part(f.function, "lambda") || f.function == "operator()" || f.function.starts_with("operator()")) return true;
+  const std::size_t dot = f.function.rfind(".func");
+  return dot != string_view::npos && dot + 5 < f.function.size() &&
+         f.function.find_first_not_of("0123456789", dot + 5) == string_view::npos;
 }
 
 bool is_destructor(const Frame& f) { return has_part(f.function, "::~") || f.function.starts_with("~"); }
 
 // A lambda that a destructor runs: the lambda's frame with a destructor
-// frame under it (in any code: a scope guard may live in a library).
+// frame under it (in any code: a scope guard may live in a library), or a
+// Go closure that a defer runs (runtime.deferreturn under it).
 bool run_by_destructor(const Access& a) {
   bool lambda = false;
   for (const Frame& f : a.stack) {
     if (is_lambda(f) || has_part(f.function, "_M_invoke") || has_part(f.function, "std::function")) lambda = true;
-    else if (lambda && is_destructor(f)) return true;
+    else if (lambda && (is_destructor(f) || f.function == "runtime.deferreturn")) return true;
   }
   return false;
 }
@@ -118,6 +127,8 @@ bool element_memory(const Warning& w) {
 // scheduler, an event loop, a heartbeat. Names are all a report gives of
 // what a thread is for.
 bool runs_later(const Frame& f) {
+  // time.goFunc: the goroutine Go's time.AfterFunc starts for its callback.
+  if (f.function == "time.goFunc") return true;
   for (string_view word : {"timer", "loop", "tick", "schedul", "heartbeat", "periodic", "poll"})
     if (has_part_nocase(f.function, word)) return true;
   return false;
@@ -128,7 +139,10 @@ bool runs_later(const Frame& f) {
 bool on_timer_thread(const Warning& w, const Access& a) {
   for (const Frame& f : a.stack)
     if (runs_later(f)) return true;
-  const std::string prefix = a.thread == "main thread" ? "" : "Thread " + a.thread + " ";
+  // TSan's "Thread T4 (...) created by", Go's "Goroutine 7 (running) created at".
+  const std::string prefix = a.thread == "main thread" || a.thread == "main goroutine" ? ""
+                             : a.thread.starts_with("goroutine ") ? "G" + a.thread.substr(1) + " "
+                                                                  : "Thread " + a.thread + " ";
   if (prefix.empty()) return false;
   for (const Section& s : w.sections) {
     if (!s.header.starts_with(prefix)) continue;

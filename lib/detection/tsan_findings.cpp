@@ -125,6 +125,8 @@ class MutexNames {
 
 std::string who(const std::string& thread) {
   if (thread == "main thread") return "the main thread";
+  if (thread == "main goroutine") return "the main goroutine";
+  if (thread.starts_with("goroutine ")) return thread;
   if (thread.empty()) return "a thread";
   return "thread " + thread;
 }
@@ -175,6 +177,10 @@ std::string race_diagnosis(const Warning& w) {
     return "atomic and plain accesses mixed: " + whose(a) + " races with " + whose(b) +
            "; an atomic operation only synchronises with other atomic operations on the same "
            "variable.";
+  if (!a.mutexes_known || !b.mutexes_known)
+    return "data race: " + whose(a) + " and " + whose(b) +
+           " are not ordered; the report does not say which locks were held (for Go's, --src-root lets "
+           "diagnose read them from the source).";
   const Access& wr = a.write ? a : b;  // a race always has at least one write
   const Access& other = &wr == &a ? b : a;
   if (wr.mutexes.empty())
@@ -322,6 +328,7 @@ Finding make_finding(const Warning& raw, const Program& program, const UserCode&
       loc.access = access_label(a);
       loc.thread = a.thread;
       loc.mutexes = a.mutexes;
+      loc.mutexes_known = a.mutexes_known;
       place(loc, a.stack, user);
       f.locations.push_back(std::move(loc));
     }

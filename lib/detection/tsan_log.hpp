@@ -34,6 +34,9 @@ struct Access {
   std::string address;  // "0x55f390592150"
   std::string thread;   // "T4" or "main thread"
   std::vector<HeldMutex> mutexes;
+  // False where the report does not say which locks were held (Go's race
+  // detector, unless the source said: go_race_log.hpp).
+  bool mutexes_known = true;
   std::vector<Frame> stack;
 };
 

@@ -7,6 +7,7 @@
 #include "detection/asan_log.hpp"
 #include "detection/fingerprint.hpp"
 #include "detection/frames.hpp"
+#include "detection/go_race_log.hpp"
 #include "detection/tsan_log.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -126,7 +127,9 @@ std::string held_text(const tsan::Location& l) {
     return parts.empty() ? "" : "mutex " + joined(parts, ", ");
   }
   if (l.mutexes.empty()) return memory_access(l) ? "no lock held" : "";
-  for (const tsan::HeldMutex& m : l.mutexes) parts.push_back(tsan::mode_word(m) + " " + tsan::mutex_label(m));
+  // A mode the report does not give is left out: "holding queue->mu".
+  for (const tsan::HeldMutex& m : l.mutexes)
+    parts.push_back(m.mode_known ? tsan::mode_word(m) + " " + tsan::mutex_label(m) : tsan::mutex_label(m));
   return "holding " + joined(parts, ", ");
 }
 
@@ -162,6 +165,10 @@ Diagnosis diagnose(const std::vector<DiagnoseInput>& inputs, const SourceSetting
     for (const std::string& e : log.fatal_errors) d.tool_errors.push_back(in.name + ": " + e);
     d.reports += static_cast<int>(log.warnings.size());
     for (tsan::Finding& f : tsan::group(log, program)) add(d, index, std::move(f), "ThreadSanitizer", in.name);
+    tsan::Log go = tsan::parse_go(in.text);
+    tsan::infer_go_locks(go, program.source);
+    d.reports += static_cast<int>(go.warnings.size());
+    for (tsan::Finding& f : tsan::group(go, program)) add(d, index, std::move(f), "Go race detector", in.name);
     asan::Log alog = asan::parse(in.text, user_file);
     d.reports += alog.reports;
     for (tsan::Finding& f : alog.findings) {

@@ -101,6 +101,12 @@ std::string held_text(const tsan::Location& l);
 // described in reports/schema.json ($defs/diagnosis).
 std::string diagnosis_text(const Diagnosis& d, const SourceSettings& settings, bool color, std::size_t width = 80);
 std::string diagnosis_json(const Diagnosis& d, const SourceSettings& settings);
+// Markdown (a pull request's comment), an HTML page in the run report's
+// look, and JUnit XML: a test case per finding, failed unless the baseline
+// knew it, one per gone finding that passes.
+std::string diagnosis_markdown(const Diagnosis& d, const SourceSettings& settings);
+std::string diagnosis_html(const Diagnosis& d, const SourceSettings& settings);
+std::string diagnosis_junit(const Diagnosis& d, const SourceSettings& settings);
 // SARIF 2.1.0 for code-scanning pages: a rule per report kind, its help
 // from the lessons its findings resemble; a result per finding.
 std::string diagnosis_sarif(const Diagnosis& d, const SourceSettings& settings, const std::vector<Scenario>& scenarios);

@@ -81,6 +81,7 @@ pre.source { margin: 0; padding: .4em 0; background: #f8fafc; border: 1px solid 
              border-radius: 6px; overflow-x: auto; line-height: 1.5; }
 pre.source span.line { display: block; padding: 0 .8em 0 0; white-space: pre; }
 pre.source span.mark { background: #fff1b8; box-shadow: inset 5px 0 0 #d97706; font-weight: 700; }
+td pre.source span.line { white-space: pre-wrap; overflow-wrap: anywhere; }
 pre.source span.ln { display: inline-block; width: 4em; padding-right: 1em; text-align: right;
                      color: var(--muted); user-select: none; }
 .bar { height: .7em; border-radius: 3px; background: #8ba3c1; min-width: 3px; }
@@ -116,5 +117,16 @@ std::string html_page(std::string_view title, std::string_view body) {
 }
 
 std::string html_code(std::string_view text) { return "<code>" + html_escape(text) + "</code>"; }
+
+std::string locks_html(const tsan::Location& l) {
+  if (!l.mutexes_known) return "<span class=\"muted\">not tracked by this detector</span>";
+  if (l.access != "read" && l.access != "write" && l.mutexes.empty()) return "";
+  if (l.mutexes.empty()) return "<span class=\"lock none\">no lock held</span>";
+  std::string out;
+  for (const auto& m : l.mutexes)
+    out += fmt::format("<span class=\"lock {0}\" title=\"{2}\">{0} {1}</span>", tsan::mode_word(m),
+                       html_escape(tsan::mutex_label(m)), html_escape(m.id));
+  return out;
+}
 
 }  // namespace lockedges

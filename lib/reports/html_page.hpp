@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "detection/findings.hpp"
 #include "util/text.hpp"  // html_escape
 
 namespace lockedges {
@@ -21,6 +22,11 @@ std::string html_code(std::string_view text);
 // The microsecond as the pages write it ("us" in plain text): for
 // duration_text (pieces.hpp).
 inline constexpr std::string_view kHtmlMicro = "\u00b5s";
+
+// The locks one location held, as the pages show them: a badge per mutex
+// ("shared counters.mu_", its id on hover), "no lock held", or "not
+// tracked by this detector".
+std::string locks_html(const tsan::Location& l);
 
 // A whole self-contained page: `body` (HTML) under <main>, the style sheet
 // inline, nothing fetched.

@@ -69,16 +69,6 @@ std::string html_table(const Rows& rows, CellClass cell_class, std::string_view 
   return out + "</tbody>\n</table>\n";
 }
 
-std::string locks_held(const tsan::Location& l) {
-  if (!l.mutexes_known) return "<span class=\"muted\">not tracked by this detector</span>";
-  if (l.access != "read" && l.access != "write" && l.mutexes.empty()) return "";
-  if (l.mutexes.empty()) return "<span class=\"lock none\">no lock held</span>";
-  std::string out;
-  for (const auto& m : l.mutexes)
-    out += fmt::format("<span class=\"lock {0}\" title=\"{2}\">{0} {1}</span>", tsan::mode_word(m),
-                       html_escape(tsan::mutex_label(m)), html_escape(m.id));
-  return out;
-}
 
 // ---------------------------------------------------------------------------
 // The sections of one scenario
@@ -174,7 +164,7 @@ std::string finding_html(const ScenarioReport& r, const VariantReport& v, const 
     const std::string where = l.file.empty() ? std::string("<span class=\"muted\">no frame in the case</span>")
                                              : html_code(fmt::format("{}:{}", display_file(l.file), l.line));
     out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(l.access),
-                       where, html_escape(l.thread), locks_held(l),
+                       where, html_escape(l.thread), locks_html(l),
                        tag ? html_escape(fmt::format("{}({}): {}", tag->kind, tag->id, tag->note))
                            : std::string("<span class=\"muted\">no tag</span>"));
   }

@@ -106,22 +106,6 @@ std::vector<Check> checks(const ScenarioReport& r) {
   return out;
 }
 
-// XML 1.0 has no way to write most control characters, escaped or not, and
-// pugixml writes what it is given; a log line can hold one, so it becomes
-// U+FFFD (checked by hand: no library we use filters them).
-std::string xml_safe(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-      out += "\xEF\xBF\xBD";
-    else
-      out += ch;
-  }
-  return out;
-}
-
 std::string join(const std::vector<std::string>& lines, const std::string& sep) {
   std::string out;
   for (const auto& line : lines) out += (out.empty() ? "" : sep) + line;
@@ -186,13 +170,40 @@ Totals add_testsuite(pugi::xml_node suites, const ScenarioReport& r) {
 
 }  // namespace
 
-std::string render_junit(const std::vector<ScenarioReport>& reports) {
-  pugi::xml_document doc;
+// XML 1.0 has no way to write most control characters, escaped or not, and
+// pugixml writes what it is given; a log line can hold one, so it becomes
+// U+FFFD (checked by hand: no library we use filters them).
+std::string xml_safe(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      out += "\xEF\xBF\xBD";
+    else
+      out += ch;
+  }
+  return out;
+}
+
+pugi::xml_node junit_testsuites(pugi::xml_document& doc, const char* name) {
   auto declaration = doc.append_child(pugi::node_declaration);
   declaration.append_attribute("version") = "1.0";
   declaration.append_attribute("encoding") = "UTF-8";
   auto suites = doc.append_child("testsuites");
-  suites.append_attribute("name") = "lockedges";
+  suites.append_attribute("name") = name;
+  return suites;
+}
+
+std::string junit_text(const pugi::xml_document& doc) {
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  return out.str();
+}
+
+std::string render_junit(const std::vector<ScenarioReport>& reports) {
+  pugi::xml_document doc;
+  auto suites = junit_testsuites(doc, "lockedges");
   auto tests = suites.append_attribute("tests");
   auto failures = suites.append_attribute("failures");
   auto errors = suites.append_attribute("errors");
@@ -210,9 +221,7 @@ std::string render_junit(const std::vector<ScenarioReport>& reports) {
   failures = all.failures;
   errors = all.errors;
   time = seconds_text(seconds).c_str();
-  std::ostringstream out;
-  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
-  return out.str();
+  return junit_text(doc);
 }
 
 }  // namespace lockedges

@@ -23,10 +23,19 @@
 #include <string>
 #include <vector>
 
+#include <pugixml.hpp>
+
 #include "reports/report.hpp"
 
 namespace lockedges {
 
 std::string render_junit(const std::vector<ScenarioReport>& reports);
+
+// The pieces diagnose's JUnit file is made of too: the declaration and the
+// root <testsuites name=...> (returned), text with the control characters XML
+// cannot hold replaced, and the document as indented UTF-8.
+pugi::xml_node junit_testsuites(pugi::xml_document& doc, const char* name);
+std::string xml_safe(const std::string& text);
+std::string junit_text(const pugi::xml_document& doc);
 
 }  // namespace lockedges

@@ -11,38 +11,6 @@ namespace lockedges {
 
 namespace {
 
-std::string markdown_table(const Rows& rows) {
-  std::string out;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    out += "|";
-    for (const auto& c : rows[i]) {
-      std::string cell;
-      for (char ch : c) cell += ch == '|' ? std::string("\\|") : std::string(1, ch);
-      out += " " + (cell.empty() ? std::string(" ") : cell) + " |";
-    }
-    out += "\n";
-    if (i == 0) {
-      out += "|";
-      for (std::size_t k = 0; k < rows[i].size(); ++k) out += "---|";
-      out += "\n";
-    }
-  }
-  return out;
-}
-
-// A Markdown table cell: a `|` would end the cell.
-std::string md_inline(std::string_view text) {
-  std::string out;
-  for (char c : text) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
-  return out;
-}
-
-// Inline code that survives backticks in the text.
-std::string md_code(std::string_view text) {
-  const std::string fence = text.find('`') == std::string_view::npos ? "`" : "`` ";
-  const std::string close = fence == "`" ? "`" : " ``";
-  return fence + md_inline(text) + close;
-}
 
 std::string markdown_lesson(const ScenarioReport& r) {
   const Lesson& l = r.lesson;

@@ -175,4 +175,35 @@ std::vector<SourceExcerpt> source_excerpts(const tsan::Finding& f, int context) 
   return out;
 }
 
+std::string markdown_table(const Rows& rows) {
+  std::string out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out += "|";
+    for (const auto& c : rows[i]) {
+      std::string cell;
+      for (char ch : c) cell += ch == '|' ? std::string("\\|") : std::string(1, ch);
+      out += " " + (cell.empty() ? std::string(" ") : cell) + " |";
+    }
+    out += "\n";
+    if (i == 0) {
+      out += "|";
+      for (std::size_t k = 0; k < rows[i].size(); ++k) out += "---|";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string md_inline(std::string_view text) {
+  std::string out;
+  for (char c : text) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+  return out;
+}
+
+std::string md_code(std::string_view text) {
+  const std::string fence = text.find('`') == std::string_view::npos ? "`" : "`` ";
+  const std::string close = fence == "`" ? "`" : " ``";
+  return fence + md_inline(text) + close;
+}
+
 }  // namespace lockedges

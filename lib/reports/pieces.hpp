@@ -21,6 +21,13 @@ Rows comparison_rows(const ScenarioReport& report);
 // The summary table of several scenarios, with a header row.
 Rows summary_rows(const std::vector<ScenarioReport>& reports);
 
+// A Markdown table of `rows`, the first its header.
+std::string markdown_table(const Rows& rows);
+// A Markdown table cell: a `|` would end the cell, a newline the row.
+std::string md_inline(std::string_view text);
+// Inline code that survives backticks in the text.
+std::string md_code(std::string_view text);
+
 // "shared M83, exclusive M9", or "no lock held".
 std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes);
 // What a finding grouped from cut-short reports says after its count

@@ -4,14 +4,19 @@
 // its README table says, or none.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 
 #include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 
 #include "case_api/scenario.hpp"
+#include "detection/go_race_log.hpp"
+#include "detection/tsan_log.hpp"
 #include "diagnosis/diagnosis.hpp"
+#include "support/parser_checks.hpp"
 #include "support/test_util.hpp"
 
 namespace lockedges {
@@ -140,6 +145,96 @@ TEST(Diagnose, TheSuitesOwnBrokenVariantsNameTheirOwnLesson) {
   EXPECT_GE(matched, 6);  // every scenario but coarse-lock has a broken variant TSan reports
 }
 
+// Go's race detector: real `go build -race` / `go test -race` output of the
+// programs under tests/fixtures/diagnose/go/, with the locks read from
+// their source under --src-root.
+TEST(Diagnose, GoRaceReportsNameTheirLessonWithLocksFromTheSource) {
+  const std::map<std::string, std::string> expected{
+      {"visit_counts", "iteration-during-grow"}, {"deferred_stats", "deferred-lambda-write"},
+      {"session_timer", "timer-callback"},       {"test_output", "iteration-during-grow"},
+      {"profile_age", "none"},                   {"plain_counter", "none"}};
+  for (const auto& [name, lesson] : expected) {
+    const Diagnosis d = diagnose_files({kLogs + "go_" + name + ".log"});
+    ASSERT_EQ(d.findings.size(), 1u) << name;
+    const DiagnosedFinding& f = d.findings[0];
+    EXPECT_EQ(f.tool, "Go race detector") << name;
+    EXPECT_EQ(f.finding.kind, "data race") << name;
+    EXPECT_EQ(lesson_of(f), lesson) << name << ": " << f.finding.diagnosis;
+    ASSERT_EQ(f.finding.locations.size(), 2u) << name;
+    for (const tsan::Location& l : f.finding.locations) {
+      EXPECT_TRUE(contains(l.file, "diagnose/go/")) << name << ": " << l.file;
+      EXPECT_GT(l.line, 0) << name;
+      EXPECT_TRUE(l.mutexes_known) << name;
+      EXPECT_TRUE(l.thread.starts_with("goroutine ") || l.thread == "main goroutine") << name << ": " << l.thread;
+    }
+  }
+  // The map write under RLock holds v.mu shared on both sides.
+  const Diagnosis visits = diagnose_files({kLogs + "go_visit_counts.log"});
+  for (const tsan::Location& l : visits.findings[0].finding.locations) {
+    ASSERT_EQ(l.mutexes.size(), 1u);
+    EXPECT_EQ(l.mutexes[0].id, "v.mu");
+    EXPECT_TRUE(l.mutexes[0].shared);
+  }
+  EXPECT_TRUE(contains(visits.findings[0].finding.diagnosis, "write under a shared (read) lock"));
+  // Defers run last in, first out: the closure registered before the
+  // deferred RUnlock runs after it, with no lock.
+  const Diagnosis deferred = diagnose_files({kLogs + "go_deferred_stats.log"});
+  const auto& locations = deferred.findings[0].finding.locations;
+  const auto closure = std::find_if(locations.begin(), locations.end(),
+                                    [](const tsan::Location& l) { return contains(l.function, ".func1"); });
+  ASSERT_NE(closure, locations.end());
+  EXPECT_TRUE(closure->mutexes.empty());
+  // A timer's callback takes no lock; the handler holds s.mu exclusively.
+  const Diagnosis timer = diagnose_files({kLogs + "go_session_timer.log"});
+  for (const tsan::Location& l : timer.findings[0].finding.locations)
+    EXPECT_EQ(l.mutexes.empty(), contains(l.function, "func1")) << l.function;
+}
+
+TEST(Diagnose, GoWithoutTheSourceSaysTheLocksAreUnknownAndKeepsItsFingerprint) {
+  const Diagnosis with = diagnose_files({kLogs + "go_visit_counts.log"});
+  const Diagnosis without = diagnose_files({kLogs + "go_visit_counts.log"}, SourceSettings{});
+  ASSERT_EQ(without.findings.size(), 1u);
+  for (const tsan::Location& l : without.findings[0].finding.locations) EXPECT_FALSE(l.mutexes_known);
+  EXPECT_TRUE(contains(without.findings[0].finding.diagnosis, "does not say which locks"))
+      << without.findings[0].finding.diagnosis;
+  EXPECT_EQ(with.findings[0].finding.fingerprint, without.findings[0].finding.fingerprint);
+  // The same program run twice: the same fingerprints, though the runs
+  // printed different numbers of reports.
+  const Diagnosis again = diagnose_files({kLogs + "go_visit_counts_again.log"});
+  ASSERT_EQ(again.findings.size(), 1u);
+  EXPECT_EQ(again.findings[0].finding.fingerprint, with.findings[0].finding.fingerprint);
+}
+
+TEST(GoRaceLog, CutAndMixedTextIsReadAsFarAsItGoes) {
+  const std::string whole = testing::slurp(kLogs + "go_test_output.log");
+  const tsan::Log log = tsan::parse_go(whole);
+  EXPECT_EQ(log.warnings.size(), 2u);
+  for (const tsan::Warning& w : log.warnings) {
+    EXPECT_TRUE(w.complete);
+    ASSERT_EQ(w.accesses.size(), 2u);
+    EXPECT_FALSE(w.accesses[0].stack.empty());
+    EXPECT_GT(w.accesses[0].stack[0].line, 0);
+    EXPECT_EQ(w.sections.size(), 2u);  // Goroutine N (running) created at
+  }
+  EXPECT_TRUE(log.warnings[0].accesses[1].previous);
+  EXPECT_TRUE(log.warnings[0].accesses[1].write);
+  // Cut inside the second report: the first whole, the second kept, incomplete.
+  const std::size_t second = whole.find("WARNING: DATA RACE", whole.find("WARNING: DATA RACE") + 1);
+  const tsan::Log cut = tsan::parse_go(whole.substr(0, whole.find("Previous write", second)));
+  ASSERT_EQ(cut.warnings.size(), 2u);
+  EXPECT_TRUE(cut.warnings[0].complete);
+  EXPECT_FALSE(cut.warnings[1].complete);
+  // A C++ TSan log holds no Go report, and a Go log no TSan one.
+  EXPECT_TRUE(tsan::parse_go(testing::slurp(kLogs + "session_cache.log")).warnings.empty());
+  EXPECT_TRUE(tsan::parse(whole).warnings.empty());
+  EXPECT_TRUE(tsan::parse_go("WARNING: DATA RACE\nRead at 0x1 by goroutine").warnings.empty());
+}
+
+TEST(GoRaceLog, EveryInputTheFuzzerKeptHoldsTheParsersPromises) {
+  // The corpus of fuzz/run.sh's go_race_log target.
+  testing::replay_fuzz_corpus("go_race_log", checks::go_race_log);
+}
+
 TEST(DiagnoseCommand, ExitStatusesTextWidthAndJson) {
   const std::string l = testing::bin("lockedges");
   const auto found = run(l, {"diagnose", kLogs + "hit_counter.log", "--strip-prefix", "/src/lockedges/",
@@ -170,7 +265,7 @@ TEST(DiagnoseCommand, ExitStatusesTextWidthAndJson) {
 
   const auto folder = run(l, {"diagnose", kLogs});  // every file in a folder
   EXPECT_EQ(folder.code(), 1);
-  EXPECT_TRUE(contains(folder.out, "18 inputs")) << folder.out.substr(0, 200);
+  EXPECT_TRUE(contains(folder.out, "25 inputs")) << folder.out.substr(0, 200);
 }
 
 // --sarif over every fixture: the SARIF multitool (from the npm registry,
@@ -288,6 +383,87 @@ TEST(DiagnoseCommand, ABaselineMarksNewKnownAndGoneAndOnlyNewFails) {
   const auto other = run(l, {"diagnose", kLogs + "session_cache.log", "--baseline", report});
   EXPECT_EQ(other.code(), 2);
   EXPECT_TRUE(contains(other.err, "neither")) << other.err;
+}
+
+// --format markdown, --html and --junit over every fixture: each finding is
+// there once, at the user's line, with its lesson; the JUnit file is
+// well-formed for xmllint, one failing case per new finding, and a baseline
+// turns known findings into passing cases and gone ones into cases of their own.
+TEST(DiagnoseCommand, MarkdownHtmlAndJunitCarryEveryFinding) {
+  ScratchDir dir("diagnose-pages");
+  const std::string l = testing::bin("lockedges");
+  const std::string html = (dir.path() / "findings.html").string();
+  const std::string junit = (dir.path() / "junit.xml").string();
+  const std::string base = (dir.path() / "base.json").string();
+  const std::vector<std::string> common{"diagnose", kLogs, "--strip-prefix", "/src/lockedges/", "--src-root",
+                                        LOCKEDGES_SOURCE_DIR};
+  std::vector<std::string> args = common;
+  args.insert(args.end(), {"--format", "json"});
+  const auto json_run = run(l, args);
+  ASSERT_EQ(json_run.code(), 1) << json_run.err;
+  { std::ofstream(base) << json_run.out; }
+  const auto findings = nlohmann::json::parse(json_run.out)["findings"];
+  ASSERT_GT(findings.size(), 10u);
+
+  args = common;
+  args.insert(args.end(), {"--format", "markdown", "--html", html, "--junit", junit});
+  const auto md = run(l, args);
+  ASSERT_EQ(md.code(), 1) << md.err;
+  const std::string page = testing::slurp(html);
+  EXPECT_TRUE(page.starts_with("<!DOCTYPE html>"));
+  for (const auto& f : findings) {
+    const std::string fp = f["fingerprint"];
+    EXPECT_EQ(count_of(md.out, "fingerprint `" + fp + "`"), 1u) << fp;
+    EXPECT_TRUE(contains(page, "id=\"finding-" + fp + "\"")) << fp;
+    EXPECT_TRUE(contains(page, "href=\"#finding-" + fp + "\"")) << fp << ": not in the page's index";
+    if (!f["lesson"].is_null()) {
+      const std::string see = "lockedges explain " + f["lesson"]["scenario"].get<std::string>();
+      EXPECT_TRUE(contains(md.out, see)) << fp;
+      EXPECT_TRUE(contains(page, see)) << fp;
+    }
+    for (const auto& loc : f["locations"]) {
+      const std::string file = loc["file"];
+      if (file.empty()) continue;
+      const std::string at = file + ":" + std::to_string(loc["line"].get<int>());
+      EXPECT_TRUE(contains(md.out, "`" + at + "`")) << at;
+      EXPECT_TRUE(contains(page, at)) << at;
+    }
+  }
+  EXPECT_EQ(count_of(page, "<section"), count_of(page, "</section>"));
+
+  const auto lint = run(LOCKEDGES_XMLLINT, {"--noout", junit});
+  EXPECT_EQ(lint.code(), 0) << lint.err;
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(testing::slurp(junit).c_str()));
+  const auto suite = doc.child("testsuites").child("testsuite");
+  EXPECT_EQ(suite.attribute("tests").as_uint(), findings.size());
+  EXPECT_EQ(suite.attribute("failures").as_uint(), findings.size());
+  std::size_t failing = 0;
+  for (auto tc : suite.children("testcase")) failing += !tc.child("failure").empty();
+  EXPECT_EQ(failing, findings.size());
+  EXPECT_TRUE(contains(testing::slurp(junit), "account_ledger.cpp:55")) << "a case names the user's line";
+
+  // Against a baseline of two of the logs: those findings pass, the rest fail.
+  const std::string small = (dir.path() / "small.json").string();
+  const auto two = run(l, {"diagnose", kLogs + "session_cache.log", kLogs + "hit_counter.log", "--format", "json"});
+  { std::ofstream(small) << two.out; }
+  const auto known = run(l, {"diagnose", kLogs + "session_cache.log", "--baseline", small, "--junit", junit});
+  EXPECT_EQ(known.code(), 0) << known.out;
+  ASSERT_TRUE(doc.load_string(testing::slurp(junit).c_str()));
+  const auto small_suite = doc.child("testsuites").child("testsuite");
+  EXPECT_EQ(small_suite.attribute("tests").as_int(), 2) << "one known, one gone";
+  EXPECT_EQ(small_suite.attribute("failures").as_int(), 0);
+  std::size_t gone = 0;
+  for (auto tc : small_suite.children("testcase"))
+    gone += std::string(tc.attribute("classname").value()) == "lockedges.diagnose.gone";
+  EXPECT_EQ(gone, 1u);
+
+  // A page that cannot be written stops the command before any log is read.
+  args = common;
+  args.insert(args.end(), {"--html", "/nonexistent-folder/findings.html"});
+  const auto unwritable = run(l, args);
+  EXPECT_EQ(unwritable.code(), 3);
+  EXPECT_TRUE(unwritable.out.empty()) << unwritable.out.substr(0, 200);
 }
 
 TEST(ListCommand, SearchFindsALessonByWhatAReportShows) {

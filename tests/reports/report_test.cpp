@@ -88,10 +88,7 @@ TEST(HtmlReport, EscapesHostileTextFromLogsAndCases) {
   EXPECT_TRUE(contains(html, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
   EXPECT_TRUE(contains(html, "maps &amp; locks &lt;b&gt;bold&lt;/b&gt;"));
   // Opening and closing sections still pair up: nothing in a reason closed one.
-  std::size_t open = 0, close = 0;
-  for (std::size_t at = html.find("<section"); at != std::string::npos; at = html.find("<section", at + 1)) ++open;
-  for (std::size_t at = html.find("</section>"); at != std::string::npos; at = html.find("</section>", at + 1)) ++close;
-  EXPECT_EQ(open, close);
+  EXPECT_EQ(count_of(html, "<section"), count_of(html, "</section>"));
 }
 
 TEST(HtmlReport, EveryScenarioHasItsSectionsAndTheSummaryLinksThem) {

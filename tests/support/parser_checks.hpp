@@ -18,6 +18,7 @@
 
 #include "child/protocol.hpp"
 #include "detection/asan_log.hpp"
+#include "detection/go_race_log.hpp"
 #include "detection/tsan_log.hpp"
 #include "profiles/cpu_profile.hpp"
 
@@ -66,6 +67,28 @@ inline std::string tsan_log(std::string_view text) {
     if (all_cut && !f.incomplete) return "a whole finding from cut warnings";
   }
   return "";
+}
+
+// Go's race reports, with the text itself as the source of every frame, so
+// the lock heuristics read hostile "source" too.
+inline std::string go_race_log(std::string_view text) {
+  tsan::Log log = tsan::parse_go(text);
+  if (log.reported < -1) return "reported is " + std::to_string(log.reported);
+  tsan::infer_go_locks(log, [text](std::string_view) { return std::string(text); });
+  for (const tsan::Warning& w : log.warnings) {
+    if (w.accesses.empty()) return "a warning with no access";
+    for (const tsan::Access& a : w.accesses) {
+      if (a.thread.empty()) return "an access with no thread";
+      for (const tsan::HeldMutex& m : a.mutexes)
+        if (m.id.empty()) return "a held mutex with no name";
+      for (const tsan::Frame& f : a.stack)
+        if (f.line < 0) return "a frame with a negative line";
+    }
+  }
+  tsan::Program program;
+  program.source = [text](std::string_view) { return std::string(text); };
+  const auto findings = tsan::group(log, program);
+  return counted(findings, static_cast<long>(log.warnings.size()), "warnings");
 }
 
 inline std::string asan_log(std::string_view text) {
@@ -135,6 +158,7 @@ std::string guarded(Check check, std::string_view input) {
 
 inline std::string tsan_log(std::string_view text) { return detail::guarded(detail::tsan_log, text); }
 inline std::string asan_log(std::string_view text) { return detail::guarded(detail::asan_log, text); }
+inline std::string go_race_log(std::string_view text) { return detail::guarded(detail::go_race_log, text); }
 inline std::string cpu_profile(std::string_view bytes) { return detail::guarded(detail::cpu_profile, bytes); }
 inline std::string worker_result(std::string_view text) { return detail::guarded(detail::worker_result, text); }
 
