@@ -2,6 +2,7 @@
 // valid choice ("did you mean"), and every valid one.
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -31,6 +32,9 @@ void check_scenario(const std::string& name, bool allow_all) {
   if (allow_all) choices.push_back("all");
   if (std::find(choices.begin(), choices.end(), name) != choices.end()) return;
   std::string message = "unknown scenario '" + name + "'";
+  // An engineer with a sanitizer log tries `run my-tsan.log` first.
+  if (std::filesystem::exists(name) || name.ends_with(".log"))
+    throw UsageError(message + ": to read a sanitizer log, run 'lockedges diagnose " + name + "'.");
   if (auto guess = closest(name, choices)) message += "; did you mean '" + *guess + "'?";
   throw UsageError(message + " Valid: " + joined(choices) + ".");
 }
@@ -42,6 +46,8 @@ std::string unknown_command(const std::vector<std::string>& args) {
   std::vector<std::string> choices = kCommands;
   for (const auto& n : Registry::instance().names()) choices.push_back(n);
   std::string message = "unknown command or scenario '" + args.front() + "'";
+  if (std::filesystem::exists(args.front()) || args.front().ends_with(".log"))
+    return message + ": to read a sanitizer log, run 'lockedges diagnose " + args.front() + "'.";
   if (auto guess = closest(args.front(), choices)) message += "; did you mean '" + *guess + "'?";
   return message + " Commands: " + joined(kCommands) + "; scenarios: " + joined(Registry::instance().names()) + ".";
 }

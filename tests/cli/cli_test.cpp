@@ -59,6 +59,17 @@ TEST(Cli, UnknownScenarioExitsTwoWithDidYouMean) {
   EXPECT_TRUE(contains(r.err, "iteration-during-grow")) << "names the valid choices: " << r.err;
 }
 
+// A sanitizer log given where a scenario goes: the error names diagnose.
+TEST(Cli, ALogGivenAsAScenarioPointsAtDiagnose) {
+  const std::string log = std::string(LOCKEDGES_FIXTURE_DIR) + "/diagnose/logs/hit_counter.log";
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"run", log}, {"explain", log}, {log},
+                                               {"run", "my-tsan.log"}}) {
+    const auto r = run(bin("lockedges"), args);
+    EXPECT_EQ(r.code(), 2) << args.back();
+    EXPECT_TRUE(contains(r.err, "lockedges diagnose " + args.back())) << r.err;
+  }
+}
+
 TEST(Cli, UnknownCommandExitsTwoWithDidYouMean) {
   const auto r = run(bin("lockedges"), {"iteration-during-grwo"});
   EXPECT_EQ(r.code(), 2);
