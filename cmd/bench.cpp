@@ -38,7 +38,9 @@ std::vector<std::string> benchmark_args(const std::vector<std::string>& extras) 
 int bench(const BenchOptions& options) {
   const BenchOutcome outcome = run_bench(options);
   if (outcome.exit_code == kExitUsage) throw UsageError(outcome.error);
-  std::cout << outcome.text << std::flush;
+  // Standard output is Google Benchmark's, in the --benchmark_format asked
+  // for; the tables go to standard error (and to bench.md and bench.html).
+  if (!options.quiet) std::cerr << outcome.text << std::flush;
   if (outcome.exit_code != kExitOk) {
     spdlog::error("{}", outcome.error);
     return outcome.exit_code;

@@ -224,8 +224,10 @@ BenchOutcome run_bench(const BenchOptions& o) {
 
   // Google Benchmark reads its options from an argv; ours come first so the
   // JSON always lands in out_dir.
-  std::vector<std::string> args = {"lockedges bench", "--benchmark_out=" + outcome.json.string(),
-                                   "--benchmark_out_format=json"};
+  // Listing runs nothing, so it writes no file either: the last results stay.
+  const bool listing = is_flag(o.benchmark_args, "--benchmark_list_tests");
+  std::vector<std::string> args = {"lockedges bench"};
+  if (!listing) args.insert(args.end(), {"--benchmark_out=" + outcome.json.string(), "--benchmark_out_format=json"});
   args.insert(args.end(), o.benchmark_args.begin(), o.benchmark_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -246,12 +248,18 @@ BenchOutcome run_bench(const BenchOptions& o) {
   // -q: a display reporter that shows nothing, not the banner (machine,
   // caches, load) on stderr nor a line per benchmark; the JSON file is
   // written all the same.
+  // A --benchmark_format the user asked for is printed even with -q: standard
+  // output is then exactly that format, for whatever reads it.
+  const bool format_asked = std::any_of(o.benchmark_args.begin(), o.benchmark_args.end(), [](const std::string& a) {
+    return a.rfind("--benchmark_format=", 0) == 0;
+  });
   SilentReporter silent;
-  const std::size_t ran = o.quiet ? benchmark::RunSpecifiedBenchmarks(&silent) : benchmark::RunSpecifiedBenchmarks();
+  const std::size_t ran = o.quiet && !format_asked ? benchmark::RunSpecifiedBenchmarks(&silent)
+                                                   : benchmark::RunSpecifiedBenchmarks();
   release_live_fixture();
   benchmark::ClearRegisteredBenchmarks();
   benchmark::Shutdown();
-  if (is_flag(o.benchmark_args, "--benchmark_list_tests")) return outcome;  // listed, nothing ran
+  if (listing) return outcome;  // listed, nothing ran
   if (ran == 0) {
     outcome.exit_code = kExitUsage;
     outcome.error = "no benchmark matched: check --benchmark_filter, the scenarios and --groups";

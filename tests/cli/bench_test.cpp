@@ -44,7 +44,6 @@ TEST(BenchCli, AQuickPassWritesGoogleBenchmarksJsonAndTheRatioTables) {
   EXPECT_TRUE(contains(md, "| ops/s, x broken | 1 thread | 2 threads |")) << md;
   EXPECT_TRUE(contains(md, "`tbb-concurrent_hash_map`")) << md;
   EXPECT_TRUE(contains(md, "fix/library")) << md;
-  EXPECT_TRUE(contains(r.out, "coarse-lock: broken against fixed")) << "tables on stdout";
   const std::string html = testing::slurp(dir.path() / "bench.html");
   EXPECT_TRUE(html.starts_with("<!DOCTYPE html>"));
   for (const char* id : {"bench-fixes-coarse-lock", "bench-stores-coarse-lock.read-mostly",
@@ -55,6 +54,27 @@ TEST(BenchCli, AQuickPassWritesGoogleBenchmarksJsonAndTheRatioTables) {
   for (const char* noise : {"Run on (", "CPU Caches", "PROFILE: interrupts"})
     EXPECT_FALSE(contains(r.err, noise)) << noise << " with -q:\n" << r.err;
   EXPECT_FALSE(contains(r.out, "Iterations")) << "Google Benchmark's console table with -q";
+}
+
+// Standard output is what --benchmark_format asks for and nothing else: a
+// JSON reader takes it whole; the tables are on standard error. Listing the
+// benchmarks leaves the last results as they were.
+TEST(BenchCli, StandardOutputIsExactlyGoogleBenchmarksFormat) {
+  ScratchDir dir("bench-format");
+  const auto r = run(bin("lockedges"), {"bench", "coarse-lock", "--groups", "fixes", "--threads", "1",
+                                        "--benchmark_min_time=0.001", "--benchmark_format=json", "--out",
+                                        dir.path().string()});
+  ASSERT_EQ(r.code(), 0) << r.err;
+  const json out = json::parse(r.out);  // throws on anything after the document
+  EXPECT_FALSE(out.at("benchmarks").empty());
+  EXPECT_TRUE(contains(r.err, "coarse-lock: broken against fixed")) << "the tables on stderr:\n" << r.err;
+
+  const std::string before = testing::slurp(dir.path() / "bench.json");
+  const auto listed = run(bin("lockedges"), {"bench", "coarse-lock", "--groups", "fixes", "--threads", "1",
+                                             "--benchmark_list_tests=true", "--out", dir.path().string()});
+  ASSERT_EQ(listed.code(), 0) << listed.err;
+  EXPECT_TRUE(contains(listed.out, "fixes/coarse-lock/")) << listed.out;
+  EXPECT_EQ(testing::slurp(dir.path() / "bench.json"), before) << "listing overwrote the results";
 }
 
 TEST(BenchCli, AnUnknownScenarioExitsTwoWithDidYouMean) {
