@@ -19,7 +19,6 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kDeadlockAfter = std::chrono::milliseconds(300);
 constexpr auto kDeadlockPoll = std::chrono::milliseconds(10);
 
-thread_local int t_index = -1;
 thread_local ThreadLockWaits t_waits;
 void (*g_thread_hook)() = nullptr;  // set before any run thread starts
 std::atomic<bool> g_stop{false};     // set from a signal handler: lock-free by requirement
@@ -65,7 +64,6 @@ Run::~Run() {
   leave_thread();
 }
 
-int Run::current_thread() { return t_index; }
 
 double Run::elapsed_seconds() const {
   return std::chrono::duration<double>(Clock::now() - start_).count();
@@ -85,7 +83,7 @@ void Run::set_thread_hook(void (*hook)()) { g_thread_hook = hook; }
 void Run::enter_thread(int index) {
   if (g_thread_hook != nullptr && index != 0) g_thread_hook();
   t_track = &tracks_[index];
-  t_index = index;
+  t_current_thread_ = index;
   t_waits = {};
   t_track->running.store(true, std::memory_order_relaxed);
 }
@@ -93,7 +91,7 @@ void Run::enter_thread(int index) {
 void Run::leave_thread() {
   if (t_track != nullptr) t_track->running.store(false, std::memory_order_relaxed);
   t_track = nullptr;
-  t_index = -1;
+  t_current_thread_ = -1;
 }
 
 void Run::mark_waiting(const void* lock, const std::string* name) {
@@ -110,14 +108,14 @@ void Run::record_event(std::string_view kind, std::string_view what, int peer) {
   Event e;
   e.seq = seq_.fetch_add(1, std::memory_order_relaxed);
   e.t_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
-  e.thread = t_index;
+  e.thread = t_current_thread_;
   e.kind = kind;
   e.what = what;
   e.peer = peer;
   const std::uint64_t seq = e.seq;
   t_track->events.push_back(std::move(e));
   // The thread's own name was set before it started, so reading it is safe.
-  if (gate_ != nullptr) gate_->pass(t_index, seq, t_track->name, kind, what, peer);
+  if (gate_ != nullptr) gate_->pass(t_current_thread_, seq, t_track->name, kind, what, peer);
 }
 
 void Run::post_text(int step, std::string_view what) {

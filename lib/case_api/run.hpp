@@ -178,8 +178,9 @@ class Run {
   // Called by instrumented locks (lib/), never by a case.
   void record(std::string_view kind, std::string_view what);
   void lock_retired(const LockStats& stats);
-  // This thread's slot, or -1 for a thread the run does not know.
-  static int current_thread();
+  // This thread's slot, or -1 for a thread the run does not know (inline:
+  // every exclusive acquisition asks).
+  static int current_thread() { return t_current_thread_; }
   // Marks this thread as blocked on `lock` (named `name`), or not (null).
   static void mark_waiting(const void* lock, const std::string* name);
 
@@ -210,6 +211,7 @@ class Run {
   EventGate* gate_ = nullptr;  // step mode only
   // Set and cleared on the variant's own thread, before and after its threads.
   static inline Run* current_ = nullptr;
+  static inline thread_local int t_current_thread_ = -1;
 };
 
 // ---------------------------------------------------------------------------

@@ -10,8 +10,17 @@
 //     that a fixed variant's lock is holding a thread back, and the deadlock
 //     watchdog can say who waits for what.
 //
-// An acquisition tries first: a failed try is a wait, counted exactly. In
-// the ThreadSanitizer build a successful try is redone as a blocking
+// The statistics must not change what they measure (bench's instrumentation
+// group shows what they cost against a bare std::shared_mutex):
+//   - An acquisition tries first: a failed try is a wait, counted exactly,
+//     and only a wait reads the clock.
+//   - Exclusive holds are timed on 1 in kHoldSampleEvery acquisitions (every
+//     one in a forced run); the hold figures are of those samples.
+//   - What the exclusive holder counts, it writes alone: a load and a store,
+//     no locked instruction.
+//   - Readers count into per-thread slots, each on a cache line of its own,
+//     so readers that share the lock do not also share a counter.
+// In the ThreadSanitizer build a successful try is redone as a blocking
 // acquisition, since TSan builds its lock-order graph only from acquisitions
 // that can block.
 //
@@ -21,9 +30,13 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
+
+#include "case_api/run.hpp"
 
 namespace lockedges {
 
@@ -36,7 +49,8 @@ struct LockStats {
   std::int64_t total_wait_ns = 0;
   std::int64_t max_wait_ns = 0;
   std::int64_t p99_wait_ns = 0;      // of the contended acquisitions (power-of-two resolution)
-  std::int64_t total_hold_ns = 0;    // exclusive holds only
+  std::uint64_t hold_samples = 0;    // exclusive holds timed (1 in kHoldSampleEvery; all in a forced run)
+  std::int64_t total_hold_ns = 0;    // of the timed exclusive holds
   std::int64_t max_hold_ns = 0;
 };
 
@@ -49,15 +63,49 @@ class SharedMutex {
   SharedMutex& operator=(const SharedMutex&) = delete;
 
   // Exclusive (writer) side; the std Lockable vocabulary, so std::unique_lock
-  // and std::scoped_lock work.
-  void lock();
-  bool try_lock();
-  void unlock();
+  // and std::scoped_lock work. The uncontended paths are inline: a call and
+  // a branch more than std::shared_mutex.
+  void lock() {
+    if (!mu_.try_lock()) {
+      take_waiting(/*shared=*/false);
+    } else if (kSanitizedForThreads) {
+      mu_.unlock();  // see the file comment: TSan orders only blocking acquisitions
+      mu_.lock();
+    }
+    took_exclusive();
+  }
+  bool try_lock() {
+    if (!mu_.try_lock()) return false;
+    took_exclusive();
+    return true;
+  }
+  void unlock() {
+    if (held_since_ns_ != 0 || forced_run()) [[unlikely]]
+      released_noted();
+    owner_.store(-1, std::memory_order_relaxed);
+    mu_.unlock();
+  }
 
   // Shared (reader) side, for std::shared_lock.
-  void lock_shared();
-  bool try_lock_shared();
-  void unlock_shared();
+  void lock_shared() {
+    if (!mu_.try_lock_shared()) {
+      take_waiting(/*shared=*/true);
+    } else if (kSanitizedForThreads) {
+      mu_.unlock_shared();
+      mu_.lock_shared();
+    }
+    took_shared();
+  }
+  bool try_lock_shared() {
+    if (!mu_.try_lock_shared()) return false;
+    took_shared();
+    return true;
+  }
+  void unlock_shared() {
+    if (forced_run()) [[unlikely]]
+      noted("unlock", "releases shared lock ");
+    mu_.unlock_shared();
+  }
 
   const std::string& name() const { return name_; }
   // The run slot of the thread holding it exclusively, or -1 (relaxed: for
@@ -65,22 +113,74 @@ class SharedMutex {
   int exclusive_owner() const { return owner_.load(std::memory_order_relaxed); }
   LockStats stats() const;
 
+  static constexpr std::uint64_t kHoldSampleEvery = 256;
+
  private:
+#if defined(__SANITIZE_THREAD__)
+  static constexpr bool kSanitizedForThreads = true;
+#else
+  static constexpr bool kSanitizedForThreads = false;
+#endif
+  static bool forced_run() {
+    const Run* run = Run::current();
+    return run != nullptr && run->forced();
+  }
+
+  void took_exclusive() {
+    const std::uint64_t n = exclusive_.load(std::memory_order_relaxed);
+    exclusive_.store(n + 1, std::memory_order_relaxed);  // the holder writes it alone
+    owner_.store(Run::current_thread(), std::memory_order_relaxed);
+    held_since_ns_ = 0;
+    if (n % kHoldSampleEvery == 0 || forced_run()) [[unlikely]]
+      took_noted();
+  }
+  void took_shared() {
+    const int slot = t_reader_slot_ >= 0 ? t_reader_slot_ : claim_reader_slot();
+    if (slot < kReaderSlots) {
+      std::atomic<std::uint64_t>& n = shared_[slot].acquisitions;
+      n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // its thread's alone
+    } else {
+      shared_[kReaderSlots].acquisitions.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (forced_run()) [[unlikely]]
+      noted("lock", "takes shared lock ");
+  }
+
+  // The slow paths, out of line.
+  void take_waiting(bool shared);
+  void took_noted();      // a timed hold starts; in a forced run, the event
+  void released_noted();  // a timed hold ends; in a forced run, the event
+  void noted(std::string_view kind, const char* what);
   void waited(std::int64_t ns);
-  void took_exclusive();
+
+  // Reader slots: each live thread that takes shared locks owns one number
+  // below kReaderSlots (claimed on first use, given back when it exits), and
+  // counts into that slot of every lock with a load and a store, on a cache
+  // line no other thread writes. Threads past kReaderSlots share the last
+  // slot, with a locked add. Written by hand: a per-thread counter that
+  // outlives no lock is what no library we use offers.
+  static constexpr int kReaderSlots = 16;
+  static int claim_reader_slot();
+  static inline thread_local int t_reader_slot_ = -1;
+  struct alignas(64) ReaderSlot {
+    std::atomic<std::uint64_t> acquisitions{0};
+  };
 
   std::shared_mutex mu_;
-  std::string name_;
+  // Written by the exclusive holder only.
   std::atomic<std::uint64_t> exclusive_{0};
-  std::atomic<std::uint64_t> shared_{0};
+  std::atomic<std::uint64_t> hold_samples_{0};
+  std::atomic<std::int64_t> total_hold_ns_{0};
+  std::atomic<std::int64_t> max_hold_ns_{0};
+  std::int64_t held_since_ns_ = 0;  // 0: this hold is not timed
+  std::atomic<int> owner_{-1};
+  std::string name_;
+  // Written only when a thread waited.
   std::atomic<std::uint64_t> contended_{0};
   std::atomic<std::int64_t> total_wait_ns_{0};
   std::atomic<std::int64_t> max_wait_ns_{0};
   std::array<std::atomic<std::uint64_t>, 64> wait_log2_{};  // contended waits by bit width of ns
-  std::atomic<std::int64_t> total_hold_ns_{0};
-  std::atomic<std::int64_t> max_hold_ns_{0};
-  std::int64_t held_since_ns_ = 0;  // written and read only by the exclusive holder
-  std::atomic<int> owner_{-1};
+  std::array<ReaderSlot, kReaderSlots + 1> shared_{};
 };
 
 }  // namespace lockedges

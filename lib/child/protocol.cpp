@@ -103,7 +103,8 @@ bool read_lock(const json& l, LockStats& s) {
          read_field(l, "exclusive_acquisitions", s.exclusive_acquisitions) &&
          read_field(l, "shared_acquisitions", s.shared_acquisitions) && read_field(l, "contended", s.contended) &&
          read_field(l, "total_wait_ns", s.total_wait_ns) && read_field(l, "max_wait_ns", s.max_wait_ns) &&
-         read_field(l, "p99_wait_ns", s.p99_wait_ns) && read_field(l, "total_hold_ns", s.total_hold_ns) &&
+         read_field(l, "p99_wait_ns", s.p99_wait_ns) && read_field(l, "hold_samples", s.hold_samples) &&
+         read_field(l, "total_hold_ns", s.total_hold_ns) &&
          read_field(l, "max_hold_ns", s.max_hold_ns);
 }
 
@@ -218,6 +219,7 @@ json to_json(const LockStats& l) {
           {"total_wait_ns", l.total_wait_ns},
           {"max_wait_ns", l.max_wait_ns},
           {"p99_wait_ns", l.p99_wait_ns},
+          {"hold_samples", l.hold_samples},
           {"total_hold_ns", l.total_hold_ns},
           {"max_hold_ns", l.max_hold_ns}};
 }

@@ -24,7 +24,7 @@ WorkerResult sample_result() {
   r.threads = {"main", "writer"};
   r.worker_threads = 2;
   r.events = {{1, 100, 0, "lock", "store.mu_", -1}, {2, 250, 1, "schedule", "", 0}};
-  r.locks = {{"store.mu_", 3, 4, 1, 90, 60, 64, 500, 200}};
+  r.locks = {{"store.mu_", 3, 4, 1, 90, 60, 64, 2, 500, 200}};
   r.deadlock = "";
   return r;
 }
@@ -51,6 +51,7 @@ TEST(Protocol, AResultComesBackAsTheChildWroteIt) {
   EXPECT_EQ(got->locks[0].name, "store.mu_");
   EXPECT_EQ(got->locks[0].shared_acquisitions, 4u);
   EXPECT_EQ(got->locks[0].p99_wait_ns, 64);
+  EXPECT_EQ(got->locks[0].hold_samples, 2u);
   EXPECT_EQ(got->locks[0].max_hold_ns, 200);
 }
 

@@ -34,7 +34,7 @@ TEST(BenchCli, AQuickPassWritesGoogleBenchmarksJsonAndTheRatioTables) {
   }
   EXPECT_EQ(scenarios.size(), Registry::instance().all().size());
   for (const auto& s : Registry::instance().names()) EXPECT_TRUE(scenarios.count(s)) << s;
-  EXPECT_EQ(groups, (std::set<std::string>{"fixes", "stores", "profiler", "detection"}));
+  EXPECT_EQ(groups, (std::set<std::string>{"instrumentation", "fixes", "stores", "profiler", "detection"}));
   EXPECT_TRUE(results.at("lockedges").at("tables").contains("detection/deferred-lambda-write.broken"));
   EXPECT_TRUE(results.at("lockedges").at("tables").contains("fixes/coarse-lock"));
 
