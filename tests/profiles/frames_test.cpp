@@ -169,7 +169,11 @@ TEST(ProfileFrames, DiffLeavesOutRowsThatDidNotMoveOrReadZeroInBoth) {
 }
 
 // A real profiled run: the fixed variant's JSON says how much of its profile
-// the harness spent, and the table's harness frames are folded into one row.
+// the harness spent, the table's harness frames are folded into one row, and
+// no thread starts in std::error_code::default_error_condition() (libstdc++'s
+// unnamed thread routine, named after the exported function before it), and
+// no function reappears as an inlined frame of itself (addr2line's name for
+// an innermost inlined frame the debug information leaves unnamed).
 TEST(ProfileFrames, ARealRunReportsTheHarnessShareOfTheFixedVariant) {
   testing::ScratchDir dir("profile-harness");
   const auto r = testing::run(testing::bin("lockedges"),
@@ -196,6 +200,13 @@ TEST(ProfileFrames, ARealRunReportsTheHarnessShareOfTheFixedVariant) {
       else
         EXPECT_FALSE(is_harness_frame(name)) << name;
     }
+    const std::string stacks = testing::slurp(dir.path() / "cancel-tree" / v["name"].get<std::string>() /
+                                              "cpu.collapsed");
+    EXPECT_EQ(stacks.find("default_error_condition"), std::string::npos);
+    EXPECT_NE(stacks.find(";start_thread;"), std::string::npos);
+    for (const auto& stack : parse_collapsed(stacks))
+      for (const auto& frame : stack.frames)
+        EXPECT_FALSE(frame.starts_with("std::_Function_handler<") && frame.ends_with("[inline]")) << frame;
   }
   EXPECT_TRUE(saw_fixed);
   for (const auto& c : report["profile_diff"]) {
