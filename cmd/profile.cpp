@@ -61,7 +61,8 @@ int profile(const ProfileOptions& o, const Context& context) {
 
 void setup_profile(CLI::App& app, Context& context) {
   auto o = std::make_shared<ProfileOptions>();
-  auto* cmd = app.add_subcommand("profile", "CPU profiles (gperftools) of broken and fixed stress workloads");
+  auto* cmd = app.add_subcommand("profile", "CPU profiles (gperftools) of broken and fixed stress workloads, the "
+                                             "harness's own frames folded into one `harness` row");
   cmd->add_option("scenarios", o->scenarios, "Scenarios to profile (default: all)");
   cmd->add_option("--seconds", o->session.seconds, "Total time, shared between every variant profiled")
       ->check(finite_range(0.5, 3600.0))

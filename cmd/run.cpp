@@ -66,7 +66,8 @@ void setup_run(CLI::App& app, Context& context) {
       ->capture_default_str();
   cmd->add_option("--profile-seconds", d.profile_seconds,
                   "CPU profile of each variant's stress workload, in seconds (0: none). Up to --stress-seconds, "
-                  "the stress child itself is profiled (for its whole run); longer, a profiled child of its own runs")
+                  "the stress child itself is profiled (for its whole run); longer, a profiled child of its own runs. The "
+                  "tables fold the harness's own frames into one `harness` row")
       ->check(finite_range(0.0, 3600.0))
       ->capture_default_str();
   cmd->add_option("--hz", d.profile_hz, "CPU profile sampling rate (CPUPROFILE_FREQUENCY)")

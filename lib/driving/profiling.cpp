@@ -67,6 +67,7 @@ void symbolise(ProfileResult& p, const std::string& binary, const std::string& t
   std::ofstream(dir / "cpu.collapsed") << profile::collapsed_text(stacks);
   const profile::Text text = profile::summarize(stacks);
   p.samples = text.total;
+  p.harness_samples = text.harness;
   p.top.assign(text.functions.begin(),
                text.functions.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(text.functions.size(), 12)));
   p.flame_graph = (dir / "flame.svg").string();

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "child/spawn.hpp"
+#include "profiles/frames.hpp"
 
 namespace lockedges::profile {
 
@@ -130,37 +131,60 @@ std::string debug_file(const std::string& path) {
   return fs::exists(file, ec) ? file : "";
 }
 
-// A shared library's functions by address. libc is stripped: without its
-// debug symbols (Debian's libc6-dbg) only the exported functions have names,
-// and an internal one (start_thread, the futex waits) takes the name of the
-// exported function before it. Read once per library per process.
+// A shared library's functions by address. libc and libstdc++ are
+// stripped: without their debug symbols (Debian's libc6-dbg) only the
+// exported functions have names. An address past the end of the exported
+// function before it is in an internal one (libstdc++'s
+// execute_native_thread_routine, under every std::thread) and is named
+// "library+0xoffset", as pprof names what it cannot: taking the name before
+// it put std::error_code::default_error_condition() between start_thread and
+// every thread's body. Read once per library per process.
 class LibrarySymbols {
  public:
-  static const std::vector<std::pair<std::uint64_t, std::string>>& of(const std::string& path) {
+  struct Symbol {
+    std::uint64_t address = 0;
+    std::uint64_t size = 0;  // 0: nm gave none, so the symbol runs to the next
+    std::string name;
+  };
+
+  static const std::vector<Symbol>& of(const std::string& path) {
     static std::mutex mutex;
-    static std::map<std::string, std::vector<std::pair<std::uint64_t, std::string>>> cache;
+    static std::map<std::string, std::vector<Symbol>> cache;
     std::lock_guard lock(mutex);
     auto it = cache.find(path);
     if (it != cache.end()) return it->second;
-    std::vector<std::pair<std::uint64_t, std::string>> symbols;
+    std::vector<Symbol> symbols;
     std::string error;
     // With the library's detached debug symbols (libc6-dbg), every function,
     // its internal ones too; without, only the exported ones.
     const std::string debug = debug_file(path);
-    std::vector<std::string> args{"-C", "-n", "--defined-only", debug.empty() ? path : debug};
+    std::vector<std::string> args{"-C", "-n", "-S", "--defined-only", debug.empty() ? path : debug};
     if (debug.empty()) args.insert(args.begin(), "-D");
     if (auto text = run_tool(kNm, args, error)) {
       std::istringstream in(*text);
       std::string line;
       while (std::getline(in, line)) {
-        // "0000000000091e70 T pthread_rwlock_rdlock@@GLIBC_2.34"
-        const auto space = line.find(' ');
-        if (space == std::string::npos || line.size() < space + 3) continue;
-        const char type = line[space + 1];
-        if (type != 'T' && type != 't' && type != 'W' && type != 'i') continue;
-        std::string name = line.substr(space + 3);
-        if (const auto at = name.find('@'); at != std::string::npos) name.resize(at);
-        symbols.emplace_back(std::stoull(line.substr(0, space), nullptr, 16), name);
+        // "0000000000091e70 0000000000000016 T pthread_rwlock_rdlock@@GLIBC_2.34",
+        // the size left out where the object records none.
+        std::string_view rest(line);
+        auto word = [&rest] {
+          const std::size_t space = std::min(rest.find(' '), rest.size());
+          const std::string_view w = rest.substr(0, space);
+          rest.remove_prefix(std::min(space + 1, rest.size()));
+          return w;
+        };
+        Symbol symbol;
+        if (!hex_number(word(), symbol.address)) continue;
+        std::string_view type = word();
+        if (type.size() != 1) {
+          if (!hex_number(type, symbol.size)) continue;
+          type = word();
+        }
+        if (type != "T" && type != "t" && type != "W" && type != "i") continue;
+        symbol.name = rest;  // demangled: spaces and all
+        if (const auto at = symbol.name.find('@'); at != std::string::npos) symbol.name.resize(at);
+        if (symbol.name.empty()) continue;
+        symbols.push_back(std::move(symbol));
       }
     }
     return cache.emplace(path, std::move(symbols)).first->second;
@@ -169,9 +193,12 @@ class LibrarySymbols {
   static std::string name(const std::string& path, std::uint64_t address) {
     const auto& symbols = of(path);
     auto it = std::upper_bound(symbols.begin(), symbols.end(), address,
-                               [](std::uint64_t a, const auto& s) { return a < s.first; });
+                               [](std::uint64_t a, const Symbol& s) { return a < s.address; });
     if (it == symbols.begin()) return fmt::format("0x{:x}", address);
-    return std::prev(it)->second;
+    const Symbol& before = *std::prev(it);
+    if (before.size != 0 && address >= before.address + before.size)
+      return fmt::format("{}+0x{:x}", fs::path(path).filename().string(), address);
+    return before.name;
   }
 };
 
@@ -195,8 +222,18 @@ std::map<std::uint64_t, std::vector<std::string>> parse_addr2line(const std::str
     if (function_line) current->push_back(line);
     function_line = !function_line;
   }
-  for (auto& [address, names] : frames)
+  for (auto& [address, names] : frames) {
+    // Where the innermost inlined function has no name of its own in the
+    // debug information (libstdc++'s __gthread_yield, a one-line wrapper of
+    // sched_yield), addr2line names it after the symbol it was inlined into,
+    // so that the enclosing function appeared again below its own inlined
+    // callees, with its leaf's samples: the frame above it is the best name.
+    if (names.size() > 1) {
+      const std::string inner = short_name(names.front()), outer = short_name(names.back());
+      if (inner == outer || inner.ends_with("::" + outer)) names.erase(names.begin());
+    }
     for (std::size_t i = 0; i + 1 < names.size(); ++i) names[i] += "[inline]";
+  }
   return frames;
 }
 

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "profiles/frames.hpp"
 #include "util/text.hpp"
 
 namespace lockedges::profile {
@@ -66,21 +67,29 @@ std::vector<Stack> parse_collapsed(std::string_view text) {
 }
 
 Text summarize(const std::vector<Stack>& stacks) {
-  std::map<std::string, Function> by_name;
+  std::map<std::string, Function> by_name;  // by full name: two instantiations stay two rows
   Text out;
   for (const auto& s : stacks) {
     out.total += s.count;
+    if (is_harness_sample(s.frames)) {
+      out.harness += s.count;
+      by_name[kHarnessFrame].flat += s.count;
+      by_name[kHarnessFrame].cum += s.count;
+      continue;
+    }
     by_name[s.frames.back()].flat += s.count;
     // A recursive function counts once per stack in its cumulative share.
     std::vector<std::string_view> seen;
     for (const auto& frame : s.frames) {
       if (std::find(seen.begin(), seen.end(), frame) != seen.end()) continue;
       seen.push_back(frame);
+      if (frame != s.frames.back() && is_harness_frame(short_name(frame))) continue;
       by_name[frame].cum += s.count;
     }
   }
   for (auto& [name, f] : by_name) {
-    f.name = name;
+    f.full_name = name;
+    f.name = name == kHarnessFrame ? name : short_name(name);
     f.lock = is_lock_function(name);
     if (out.total > 0) {
       f.flat_share = static_cast<double>(f.flat) / out.total;
@@ -96,20 +105,22 @@ Text summarize(const std::vector<Stack>& stacks) {
 
 std::vector<Change> diff(const Text& before, const Text& after, std::size_t most) {
   std::map<std::string, Change> by_name;
-  for (const auto& f : before.functions) {
-    auto& c = by_name[f.name];
+  auto add = [&](const Function& f, double Change::*share) {
+    const std::string& key = f.full_name.empty() ? f.name : f.full_name;
+    auto& c = by_name[key];
     c.name = f.name;
-    c.before = f.flat_share;
+    c.full_name = key;
+    c.*share = f.flat_share;
     c.lock = f.lock;
-  }
-  for (const auto& f : after.functions) {
-    auto& c = by_name[f.name];
-    c.name = f.name;
-    c.after = f.flat_share;
-    c.lock = f.lock;
-  }
+  };
+  for (const auto& f : before.functions) add(f, &Change::before);
+  for (const auto& f : after.functions) add(f, &Change::after);
+  // Shares print to a tenth of a percent: below that a row reads "0.0% -> 0.0%".
+  constexpr double kShown = 0.0005;
   std::vector<Change> changes;
-  for (auto& [name, c] : by_name) changes.push_back(std::move(c));
+  for (auto& [name, c] : by_name)
+    if (name != kHarnessFrame && c.before != c.after && (c.before >= kShown || c.after >= kShown))
+      changes.push_back(std::move(c));
   std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
     return std::abs(a.after - a.before) > std::abs(b.after - b.before);
   });
@@ -165,7 +176,8 @@ std::string flame_graph_svg(const std::vector<Stack>& stacks, const std::string&
                        html_escape(n.name), n.count, 100.0 * n.count / root.count, x, y, w, kRow - 1, fill);
     const std::size_t fits = static_cast<std::size_t>(w / 7);
     if (fits >= 3) {
-      std::string label = n.name.size() > fits ? n.name.substr(0, fits - 2) + ".." : n.name;
+      const std::string name = short_name(n.name);
+      std::string label = name.size() > fits ? name.substr(0, fits - 2) + ".." : name;
       svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>", x + 3, y + kRow - 5, html_escape(label));
     }
     svg += "</g>\n";

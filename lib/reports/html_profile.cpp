@@ -32,19 +32,24 @@ std::string inline_svg(const std::string& path) {
 
 }  // namespace
 
+std::string function_cell_html(const std::string& name, const std::string& full_name, bool lock) {
+  return fmt::format("<td><code title=\"{}\">{}</code>{}</td>", html_escape(full_name.empty() ? name : full_name),
+                     html_escape(shortened(name, 140)), lock ? " <span class=\"lock shared\">lock</span>" : "");
+}
+
 std::string profile_html(const std::string& variant, const ProfileResult& p) {
   if (!p.ran || p.samples == 0)
     return fmt::format("<h4>{}</h4>\n<p class=\"muted\">No profile: {}</p>\n", html_escape(variant),
                        html_escape(p.error.empty() ? "not run" : p.error));
-  std::string out = fmt::format("<h4>{}: {} samples in {:.2f} s, {:.0f}% in lock functions</h4>\n",
-                                html_escape(variant), p.samples, p.seconds, 100 * lock_share(p));
+  std::string out = fmt::format("<h4>{}: {} samples in {:.2f} s, {:.0f}% in lock functions, {:.0f}% in the "
+                                "harness</h4>\n",
+                                html_escape(variant), p.samples, p.seconds, 100 * lock_share(p),
+                                100 * harness_share(p));
   out += "<table>\n<thead><tr><th>function</th><th class=\"num\">flat</th><th class=\"num\">cum</th></tr></thead>\n"
          "<tbody>\n";
   for (const auto& f : p.top)
-    out += fmt::format("<tr><td>{}{}</td><td class=\"num\">{:.1f}%</td><td class=\"num\">{:.1f}%</td></tr>\n",
-                       html_code(shortened(f.name, 140)),
-                       f.lock ? " <span class=\"lock shared\">lock</span>" : "", 100 * f.flat_share,
-                       100 * f.cum_share);
+    out += fmt::format("<tr>{}<td class=\"num\">{:.1f}%</td><td class=\"num\">{:.1f}%</td></tr>\n",
+                       function_cell_html(f.name, f.full_name, f.lock), 100 * f.flat_share, 100 * f.cum_share);
   out += "</tbody>\n</table>\n";
   const std::string svg = inline_svg(p.flame_graph);
   if (!svg.empty())
@@ -75,7 +80,7 @@ std::string render_profile_html(const ProfileSession& session) {
         "<td class=\"num\">{3}</td><td>{4}</td></tr>\n",
         html_escape(item.scenario->name), html_escape(item.variant->name), ok ? std::to_string(p.samples) : "-",
         ok ? fmt::format("{:.0f}%", 100 * lock_share(p)) : "-",
-        ok && !p.top.empty() ? html_code(p.top.front().name.substr(0, 80))
+        ok && !p.top.empty() ? html_code(shortened(p.top.front().name, 80))
                              : html_escape(p.error.empty() ? "not run" : p.error));
   }
   body += "</tbody>\n</table>\n";

@@ -21,4 +21,8 @@ std::string render_profile_html(const ProfileSession& session);
 // functions, its flame graph; or why there is none.
 std::string profile_html(const std::string& variant, const ProfileResult& profile);
 
+// A profile table's function cell: the short name, the full one as its
+// title (shown on hover), and a lock badge for a lock function.
+std::string function_cell_html(const std::string& name, const std::string& full_name, bool lock);
+
 }  // namespace lockedges

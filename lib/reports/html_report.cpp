@@ -272,9 +272,8 @@ std::string profile_section(const ScenarioReport& r) {
     out += "<h4>CPU share, broken &rarr; fixed: the functions that moved most</h4>\n<table>\n<thead><tr>"
            "<th>function</th><th class=\"num\">broken</th><th class=\"num\">fixed</th></tr></thead>\n<tbody>\n";
     for (const auto& c : r.profile_diff)
-      out += fmt::format("<tr><td>{}{}</td><td class=\"num\">{:.1f}%</td><td class=\"num\">{:.1f}%</td></tr>\n",
-                         html_code(shortened(c.name, 140)),
-                         c.lock ? " <span class=\"lock shared\">lock</span>" : "", 100 * c.before, 100 * c.after);
+      out += fmt::format("<tr>{}<td class=\"num\">{:.1f}%</td><td class=\"num\">{:.1f}%</td></tr>\n",
+                         function_cell_html(c.name, c.full_name, c.lock), 100 * c.before, 100 * c.after);
     out += "</tbody>\n</table>\n";
   }
   for (const auto& v : r.variants) out += profile_html(v.name, v.profile);

@@ -10,13 +10,15 @@ json to_json(const ProfileResult& p) {
   json top = json::array();
   for (const auto& f : p.top)
     top.push_back({{"name", f.name},
+                   {"full_name", f.full_name},
                    {"flat", f.flat},
                    {"flat_share", f.flat_share},
                    {"cum", f.cum},
                    {"cum_share", f.cum_share},
                    {"lock", f.lock}});
   return {{"ran", p.ran},       {"file", p.file},   {"flame_graph", p.flame_graph}, {"seconds", p.seconds},
-          {"samples", p.samples}, {"top", top},     {"error", p.error}};
+          {"samples", p.samples}, {"harness_samples", p.harness_samples}, {"harness_share", harness_share(p)},
+          {"top", top},     {"error", p.error}};
 }
 
 namespace {
@@ -121,7 +123,11 @@ json to_json(const ScenarioReport& r) {
           {"profile_diff", [&] {
              json changes = json::array();
              for (const auto& c : r.profile_diff)
-               changes.push_back({{"name", c.name}, {"before", c.before}, {"after", c.after}, {"lock", c.lock}});
+               changes.push_back({{"name", c.name},
+                                  {"full_name", c.full_name},
+                                  {"before", c.before},
+                                  {"after", c.after},
+                                  {"lock", c.lock}});
              return changes;
            }()},
           {"wall_seconds", r.wall_seconds},

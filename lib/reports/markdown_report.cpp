@@ -82,8 +82,8 @@ std::string render_markdown(const std::vector<ScenarioReport>& reports) {
         if (!v.profile.error.empty()) out += fmt::format("\nCPU profile of `{}`: {}\n", v.name, v.profile.error);
         continue;
       }
-      out += fmt::format("\n### CPU profile, `{}` ({} samples; flame graph `{}`)\n\n", v.name, v.profile.samples,
-                         v.profile.flame_graph);
+      out += fmt::format("\n### CPU profile, `{}` ({} samples, {:.0f}% in the harness; flame graph `{}`)\n\n", v.name,
+                         v.profile.samples, 100 * harness_share(v.profile), v.profile.flame_graph);
       out += "| function | flat | cum |\n|---|---|---|\n";
       for (const auto& f : v.profile.top)
         out += fmt::format("| {}{} | {:.1f}% | {:.1f}% |\n", md_code(f.name), f.lock ? " (lock)" : "",

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "profiles/frames.hpp"
+
 namespace lockedges {
 
 namespace {
@@ -36,7 +38,11 @@ std::string wait_cell(const VariantReport& v) {
 
 std::string profile_cell(const VariantReport& v) {
   if (!v.profile.ran) return v.profile.error.empty() ? "-" : "failed";
-  std::string leader = v.profile.top.empty() ? "" : v.profile.top.front().name;
+  // The case's own top function: the harness row is not what the case costs.
+  const auto& top = v.profile.top;
+  const auto own = std::find_if(top.begin(), top.end(),
+                                [](const profile::Function& f) { return f.name != profile::kHarnessFrame; });
+  std::string leader = own == top.end() ? "" : own->name;
   if (leader.size() > 22) leader.replace(20, std::string::npos, "..");
   return fmt::format("{} samples{}", v.profile.samples, leader.empty() ? "" : ", top " + leader);
 }

@@ -37,8 +37,8 @@ std::string render_profile_text(const ProfileSession& session) {
       text += (p.error.empty() ? std::string("not run") : p.error) + "\n";
       continue;
     }
-    text += fmt::format("{} samples in {:.2f} s, {:.0f}% in lock functions\n", p.samples, p.seconds,
-                        100 * lock_share(p));
+    text += fmt::format("{} samples in {:.2f} s, {:.0f}% in lock functions, {:.0f}% in the harness\n", p.samples,
+                        p.seconds, 100 * lock_share(p), 100 * harness_share(p));
     for (std::size_t k = 0; k < std::min<std::size_t>(p.top.size(), 5); ++k) {
       const auto& f = p.top[k];
       text += fmt::format("    {:5.1f}% flat {:5.1f}% cum  {}{}\n", 100 * f.flat_share, 100 * f.cum_share,

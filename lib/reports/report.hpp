@@ -59,6 +59,7 @@ struct ProfileResult {
   std::string flame_graph;  // the SVG drawn from its collapsed stacks
   double seconds = 0;
   std::int64_t samples = 0;
+  std::int64_t harness_samples = 0;    // of them, the harness's (profiles/frames.hpp): the "harness" row
   std::vector<profile::Function> top;  // by flat samples
   std::string error;        // why there is no profile (never a verdict)
 };
@@ -66,6 +67,11 @@ struct ProfileResult {
 // A profile asked for that could not be taken or named (a child that failed,
 // a missing addr2line), as against one that came back with no samples.
 inline bool profile_failed(const ProfileResult& p) { return !p.error.empty() && p.flame_graph.empty(); }
+
+// The share of a profile's samples the harness spent, 0..1.
+inline double harness_share(const ProfileResult& p) {
+  return p.samples > 0 ? static_cast<double>(p.harness_samples) / static_cast<double>(p.samples) : 0;
+}
 
 // What one forced run showed, both detectors together: their reports, and
 // the scenario's symptom counter.

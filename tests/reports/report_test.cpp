@@ -23,6 +23,7 @@
 #include "case_api/scenario.hpp"
 #include "driving/driver.hpp"
 #include "sources/source.hpp"
+#include "support/sample_report.hpp"
 #include "support/locations.hpp"
 #include "support/test_util.hpp"
 
@@ -237,6 +238,23 @@ TEST(HtmlReport, SequenceDiagramDrawsEveryEventOnItsThreadsLifeline) {
   EXPECT_TRUE(contains(svg, "fill=\"#93c5fd\"")) << "the shared lock's hold bar is missing";
   EXPECT_TRUE(contains(svg, "<polygon")) << "no arrow where the run moved to another thread";
   EXPECT_TRUE(sequence_diagram_svg(VariantReport{}).empty());
+}
+
+// Profile tables show short names, the full one a hover away in the page
+// and a field away in JSON, and say how much the harness took.
+TEST(HtmlReport, ProfileTablesShowShortNamesWithTheFullNameAsTitle) {
+  const ScenarioReport r = testing::sample_report();
+  const std::string html = render_html({r});
+  EXPECT_TRUE(contains(html, "<code title=\"bump(std::vector&lt;int, std::allocator&lt;int&gt; &gt;&amp;)\">bump</code>"))
+      << "the full name is the cell's hover title";
+  EXPECT_TRUE(contains(html, "5% in the harness"));
+  const std::string md = render_markdown({r});
+  EXPECT_TRUE(contains(md, "| `bump` |"));
+  EXPECT_FALSE(contains(md, "std::allocator")) << "Markdown cells hold the short name";
+  const auto json = to_json(r);
+  const auto& top = json["variants"][0]["profile"]["top"];
+  EXPECT_EQ(top[1]["full_name"], "bump(std::vector<int, std::allocator<int> >&)");
+  EXPECT_DOUBLE_EQ(json["variants"][0]["profile"]["harness_share"].get<double>(), 0.05);
 }
 
 TEST(HtmlReport, ProfilePageInlinesOurFlameGraphsOnly) {

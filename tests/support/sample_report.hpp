@@ -74,9 +74,11 @@ inline ProfileResult sample_profile(const std::string& dir, double lock_share) {
   p.flame_graph = dir + "/flame.svg";
   p.seconds = 0.25;
   p.samples = 200;
+  p.harness_samples = 10;
   p.top = {{"pthread_rwlock_wrlock", static_cast<std::int64_t>(200 * lock_share), lock_share,
-            static_cast<std::int64_t>(200 * lock_share), lock_share, true},
-           {"bump", 20, 0.1, 180, 0.9, false}};
+            static_cast<std::int64_t>(200 * lock_share), lock_share, true, "pthread_rwlock_wrlock"},
+           {"bump", 20, 0.1, 180, 0.9, false, "bump(std::vector<int, std::allocator<int> >&)"},
+           {"harness", 10, 0.05, 10, 0.05, false, "harness"}};
   return p;
 }
 
