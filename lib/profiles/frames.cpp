@@ -135,11 +135,13 @@ std::string short_name(std::string_view full) {
 //   lockedges::(anonymous namespace)::record
 //                              the instrumented lock's event text, built
 //                              only when a forced run records it
-//   lockedges::SharedMutex::took_exclusive, ::waited
-//                              the instrumented lock's statistics (hold and
-//                              wait times); its lock/unlock are the lock
-//                              itself and stay the case's
-//   lockedges::(anonymous namespace)::acquire, raise_max, now_ns
+//   lockedges::SharedMutex::took_exclusive, ::took_shared, ::took_noted,
+//   ::released_noted, ::noted, ::take_waiting, ::waited, ::claim_reader_slot
+//                              the instrumented lock's statistics (counts,
+//                              sampled hold and wait times) and events; its
+//                              lock/unlock are the lock itself and stay the
+//                              case's
+//   lockedges::(anonymous namespace)::raise_max, now_ns
 //                              the same bookkeeping's helpers
 //   start_thread, clone, clone3, std::thread::_State_impl::_M_run,
 //   execute_native_thread_routine
@@ -156,14 +158,19 @@ bool is_harness_frame(std::string_view frame) {
       "lockedges::Run::", "std::function::", "std::_Function_handler::", "std::thread::_State_impl::"};
   for (std::string_view prefix : kPrefixes)
     if (frame.starts_with(prefix)) return true;
-  static constexpr std::array<std::string_view, 21> kNames{
+  static constexpr std::array<std::string_view, 26> kNames{
       "lockedges::run_worker",
       "lockedges::(anonymous namespace)::record",
-      "lockedges::(anonymous namespace)::acquire",
       "lockedges::(anonymous namespace)::raise_max",
       "lockedges::(anonymous namespace)::now_ns",
       "lockedges::SharedMutex::took_exclusive",
+      "lockedges::SharedMutex::took_shared",
+      "lockedges::SharedMutex::took_noted",
+      "lockedges::SharedMutex::released_noted",
+      "lockedges::SharedMutex::noted",
+      "lockedges::SharedMutex::take_waiting",
       "lockedges::SharedMutex::waited",
+      "lockedges::SharedMutex::claim_reader_slot",
       "start_thread",
       "clone",
       "clone3",
