@@ -27,10 +27,17 @@ std::atomic<std::uint32_t> g_reader_slots{0};
 
 // Gives this thread's slot number back when the thread exits. Release: the
 // next owner of the number sees this thread's last counts before it adds.
+// `owner` is the thread's own slot variable: a later thread-exit destructor
+// that takes a shared lock then counts in the shared last slot, not in a
+// slot another thread may own by then.
 struct ReaderSlotLease {
   int slot = -1;
+  int* owner = nullptr;
+  int overflow = 0;
   ~ReaderSlotLease() {
-    if (slot >= 0) g_reader_slots.fetch_and(~(std::uint32_t{1} << slot), std::memory_order_release);
+    if (slot < 0) return;
+    *owner = overflow;
+    g_reader_slots.fetch_and(~(std::uint32_t{1} << slot), std::memory_order_release);
   }
 };
 
@@ -48,7 +55,9 @@ int SharedMutex::claim_reader_slot() {
     if (g_reader_slots.compare_exchange_weak(taken, taken | (std::uint32_t{1} << n), std::memory_order_acquire,
                                              std::memory_order_relaxed)) {
       slot = n;
-      lease.slot = n;
+      lease.slot = n;  // field by field: a temporary lease would give the slot back as it dies
+      lease.owner = &t_reader_slot_;
+      lease.overflow = kReaderSlots;
       break;
     }
   }
