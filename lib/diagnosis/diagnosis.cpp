@@ -119,6 +119,25 @@ bool memory_access(const tsan::Location& l) {
 
 }  // namespace
 
+namespace {
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+}  // namespace
+
+std::string diagnosis_totals(const Diagnosis& d) {
+  return fmt::format("{}, {}, {}", plural(d.inputs.size(), "input", "inputs"),
+                     plural(static_cast<std::size_t>(d.reports), "report", "reports"),
+                     plural(d.findings.size(), "finding", "findings"));
+}
+
+std::string baseline_summary(const Diagnosis& d) {
+  return fmt::format("Baseline: {} new, {} known, {} gone (against {}).", d.new_findings(),
+                     static_cast<int>(d.findings.size()) - d.new_findings(), d.gone.size(), d.baseline);
+}
+
 std::string held_text(const tsan::Location& l) {
   if (!l.mutexes_known) return "";
   std::vector<std::string> parts;

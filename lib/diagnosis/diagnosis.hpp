@@ -97,6 +97,11 @@ std::string shown_path(const std::string& path, const SourceSettings& settings);
 // locks.
 std::string held_text(const tsan::Location& l);
 
+// diagnosis_totals — "3 inputs, 96 reports, 17 findings"; baseline_summary —
+// "Baseline: 1 new, 2 known, 0 gone (against FILE)."; for every output.
+std::string diagnosis_totals(const Diagnosis& d);
+std::string baseline_summary(const Diagnosis& d);
+
 // Renderers. Text fits `width` columns (80 on a projector); JSON is
 // described in reports/schema.json ($defs/diagnosis).
 std::string diagnosis_text(const Diagnosis& d, const SourceSettings& settings, bool color, std::size_t width = 80);

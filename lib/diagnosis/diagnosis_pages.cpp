@@ -15,22 +15,6 @@
 namespace lockedges {
 namespace {
 
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
-// "3 inputs, 96 reports, 17 findings".
-std::string totals(const Diagnosis& d) {
-  return fmt::format("{}, {}, {}", plural(d.inputs.size(), "input", "inputs"),
-                     plural(static_cast<std::size_t>(d.reports), "report", "reports"),
-                     plural(d.findings.size(), "finding", "findings"));
-}
-
-std::string baseline_line(const Diagnosis& d) {
-  return fmt::format("Baseline: {} new, {} known, {} gone (against {}).", d.new_findings(),
-                     static_cast<int>(d.findings.size()) - d.new_findings(), d.gone.size(), d.baseline);
-}
-
 // "data race x18, 2abaaacbe5d56143" and, with a baseline, "[new]".
 std::string heading(const DiagnosedFinding& df) {
   std::string h = df.finding.kind;
@@ -50,8 +34,8 @@ std::string lesson_words(const DiagnosedFinding& df) {
 }  // namespace
 
 std::string diagnosis_markdown(const Diagnosis& d, const SourceSettings& settings) {
-  std::string out = "# lockedges diagnose\n\n" + totals(d) + ".";
-  if (!d.baseline.empty()) out += " " + md_inline(baseline_line(d));
+  std::string out = "# lockedges diagnose\n\n" + diagnosis_totals(d) + ".";
+  if (!d.baseline.empty()) out += " " + md_inline(baseline_summary(d));
   out += "\n";
   for (const std::string& e : d.tool_errors) out += "\n> The sanitizer failed, not the code: " + md_inline(e) + "\n";
   if (d.reports == 0 && d.tool_errors.empty()) out += "\nNo sanitizer report in the input: nothing to diagnose.\n";
@@ -89,8 +73,8 @@ std::string diagnosis_markdown(const Diagnosis& d, const SourceSettings& setting
 }
 
 std::string diagnosis_html(const Diagnosis& d, const SourceSettings& settings) {
-  std::string body = "<header>\n<h1>lockedges diagnose</h1>\n<p>" + html_escape(totals(d)) + ".";
-  if (!d.baseline.empty()) body += " " + html_escape(baseline_line(d));
+  std::string body = "<header>\n<h1>lockedges diagnose</h1>\n<p>" + html_escape(diagnosis_totals(d)) + ".";
+  if (!d.baseline.empty()) body += " " + html_escape(baseline_summary(d));
   body += "</p>\n</header>\n";
   for (const std::string& e : d.tool_errors)
     body += "<p class=\"v-error\">The sanitizer failed, not the code: " + html_code(e) + "</p>\n";

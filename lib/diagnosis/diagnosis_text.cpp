@@ -11,10 +11,6 @@
 namespace lockedges {
 namespace {
 
-std::string plural(int n, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 // `text` wrapped to `width`, every line indented by `indent`, lines after
 // the first by `hang` more.
 void wrapped(std::string& out, std::string_view text, std::size_t indent, std::size_t width, std::size_t hang = 0) {
@@ -31,10 +27,7 @@ void wrapped(std::string& out, std::string_view text, std::size_t indent, std::s
 std::string diagnosis_text(const Diagnosis& d, const SourceSettings& settings, bool color, std::size_t width) {
   const Palette palette(color);
   std::string out;
-  out += palette.paint(fmt::format("lockedges diagnose: {}, {}, {}", plural(static_cast<int>(d.inputs.size()), "input", "inputs"),
-                                   plural(d.reports, "report", "reports"),
-                                   plural(static_cast<int>(d.findings.size()), "finding", "findings")),
-                       palette.heading()) +
+  out += palette.paint("lockedges diagnose: " + diagnosis_totals(d), palette.heading()) +
          "\n";
   for (const std::string& e : d.tool_errors) wrapped(out, "the sanitizer failed, not the code: " + e, 0, width);
   if (d.reports == 0 && d.tool_errors.empty())
@@ -83,10 +76,7 @@ std::string diagnosis_text(const Diagnosis& d, const SourceSettings& settings, b
   }
   if (!d.baseline.empty()) {
     out += "\n";
-    wrapped(out,
-            fmt::format("Baseline: {} new, {} known, {} gone (against {}).", d.new_findings(),
-                        static_cast<int>(d.findings.size()) - d.new_findings(), d.gone.size(), d.baseline),
-            0, width, 2);
+    wrapped(out, baseline_summary(d), 0, width, 2);
     // One line each: a baseline of a hundred fixed bugs is a list to skim.
     for (const KnownFinding& g : d.gone)
       out += cut_to_width(fmt::format("   gone: {} {}", g.fingerprint, g.summary.empty() ? g.kind : g.summary), width) + "\n";
