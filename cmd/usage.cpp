@@ -25,6 +25,16 @@ void collect_options(const CLI::App& app, std::vector<std::string>& names) {
   for (const CLI::App* sub : app.get_subcommands({})) collect_options(*sub, names);
 }
 
+// An engineer with a sanitizer log tries `lockedges run my-tsan.log` first.
+bool looks_like_a_log(const std::string& name) {
+  std::error_code ignored;
+  return name.ends_with(".log") || std::filesystem::exists(name, ignored);
+}
+
+std::string diagnose_hint(const std::string& name) {
+  return ": to read a sanitizer log, run 'lockedges diagnose " + name + "'.";
+}
+
 }  // namespace
 
 void check_scenario(const std::string& name, bool allow_all) {
@@ -32,9 +42,7 @@ void check_scenario(const std::string& name, bool allow_all) {
   if (allow_all) choices.push_back("all");
   if (std::find(choices.begin(), choices.end(), name) != choices.end()) return;
   std::string message = "unknown scenario '" + name + "'";
-  // An engineer with a sanitizer log tries `run my-tsan.log` first.
-  if (std::filesystem::exists(name) || name.ends_with(".log"))
-    throw UsageError(message + ": to read a sanitizer log, run 'lockedges diagnose " + name + "'.");
+  if (looks_like_a_log(name)) throw UsageError(message + diagnose_hint(name));
   if (auto guess = closest(name, choices)) message += "; did you mean '" + *guess + "'?";
   throw UsageError(message + " Valid: " + joined(choices) + ".");
 }
@@ -46,8 +54,7 @@ std::string unknown_command(const std::vector<std::string>& args) {
   std::vector<std::string> choices = kCommands;
   for (const auto& n : Registry::instance().names()) choices.push_back(n);
   std::string message = "unknown command or scenario '" + args.front() + "'";
-  if (std::filesystem::exists(args.front()) || args.front().ends_with(".log"))
-    return message + ": to read a sanitizer log, run 'lockedges diagnose " + args.front() + "'.";
+  if (looks_like_a_log(args.front())) return message + diagnose_hint(args.front());
   if (auto guess = closest(args.front(), choices)) message += "; did you mean '" + *guess + "'?";
   return message + " Commands: " + joined(kCommands) + "; scenarios: " + joined(Registry::instance().names()) + ".";
 }
