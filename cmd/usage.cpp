@@ -48,7 +48,7 @@ void check_scenario(const std::string& name, bool allow_all) {
 }
 
 std::string unknown_command(const std::vector<std::string>& args) {
-  if (args.empty() || args.front().rfind("-", 0) == 0 || args.front() == "worker" ||
+  if (args.empty() || args.front().rfind("-", 0) == 0 || args.front() == "worker" || args.front() == "symbolise" ||
       std::find(kCommands.begin(), kCommands.end(), args.front()) != kCommands.end())
     return "";
   std::vector<std::string> choices = kCommands;

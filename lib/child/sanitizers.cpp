@@ -1,5 +1,7 @@
 #include "child/sanitizers.hpp"
 
+#include "child/symboliser.hpp"
+
 namespace lockedges {
 
 std::optional<std::string> sanitizer_option_value(const std::string& path) {
@@ -21,14 +23,20 @@ std::string log_path(const std::string& log_base) {
 // that reserves terabytes of shadow address space at start.
 std::string rss_limit() { return " hard_rss_limit_mb=" + std::to_string(kSanitizerRssLimitMb); }
 
+// Frames as module and offset, nothing looked up (child/symboliser.hpp).
+std::string unsymbolised() {
+  return std::string(" symbolize=0 stack_trace_format=") + sanitizer_option_value(kUnsymbolisedFrameFormat).value();
+}
+
 }  // namespace
 
-Environment tsan_environment(const std::string& log_base, bool halt_on_error) {
+Environment tsan_environment(const std::string& log_base, bool halt_on_error, bool symbolise) {
   // history_size=7: with less, the earlier access of a rehash race is
   // "[failed to restore the stack]" and lands on no line.
   return {{"TSAN_OPTIONS", log_path(log_base) + " exitcode=" + std::to_string(kTsanExitCode) +
                                " halt_on_error=" + (halt_on_error ? "1" : "0") +
-                               " second_deadlock_stack=1 history_size=7" + rss_limit()}};
+                               " second_deadlock_stack=1 history_size=7" + rss_limit() +
+                               (symbolise ? "" : unsymbolised())}};
 }
 
 Environment asan_environment(const std::string& log_base) {

@@ -32,8 +32,10 @@ std::optional<std::string> sanitizer_option_value(const std::string& path);
 
 // TSAN_OPTIONS for a ThreadSanitizer child: its log files start with
 // `log_base` (TSan appends the pid), and it exits with kTsanExitCode when it
-// reported; with `halt_on_error`, at its first report.
-Environment tsan_environment(const std::string& log_base, bool halt_on_error);
+// reported; with `halt_on_error`, at its first report. Without
+// `symbolise`, it leaves its frames unsymbolised, for a Symboliser
+// (child/symboliser.hpp) to finish.
+Environment tsan_environment(const std::string& log_base, bool halt_on_error, bool symbolise = true);
 
 // ASAN_OPTIONS and UBSAN_OPTIONS for an AddressSanitizer + UBSan child.
 Environment asan_environment(const std::string& log_base);

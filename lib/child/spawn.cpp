@@ -1,10 +1,12 @@
 #include "child/spawn.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +25,8 @@ namespace lockedges {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr int kFlagPollMs = 10;  // how often a wait looks at Ctrl-C, the cancel flag and the deadline
 
 // What a child inherits from this process's environment that would change
 // what it does behind the harness's back: gperftools' and the sanitizers'
@@ -140,6 +144,9 @@ ChildOutcome run_child(const ChildSpec& spec) {
   out.pid = pid;
 
   // Poll rather than block: the watchdog must be able to act at the deadline.
+  // A pidfd (Linux 5.3) wakes the wait the moment the child ends; without
+  // one, naps that grow to 10 ms end up to 10 ms late.
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(spec.timeout_seconds));
   auto nap = std::chrono::microseconds(200);
@@ -172,9 +179,15 @@ ChildOutcome run_child(const ChildSpec& spec) {
       out.timed_out = !out.interrupted && !out.cancelled;
       break;
     }
-    std::this_thread::sleep_for(nap);
-    nap = std::min(nap * 2, std::chrono::microseconds(10000));
+    if (pidfd >= 0) {
+      pollfd p{pidfd, POLLIN, 0};
+      ::poll(&p, 1, kFlagPollMs);  // woken by the exit, or soon enough to look at the flags again
+    } else {
+      std::this_thread::sleep_for(nap);
+      nap = std::min(nap * 2, std::chrono::microseconds(10000));
+    }
   }
+  if (pidfd >= 0) ::close(pidfd);
   out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return out;
 }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "child/interrupt.hpp"
 #include "driving/forced.hpp"
@@ -59,6 +60,7 @@ VariantReport run_variant(const Scenario& scenario, const Variant& variant, cons
   } else if (options.profile_seconds > 0) {
     say("CPU profile for " + seconds_text(options.profile_seconds) + " s");
     v.profile = profile_variant(scenario, variant, options, dir);
+    v.timings.profile = v.profile.seconds;
   }
   v.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return v;
@@ -115,12 +117,20 @@ ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& optio
     bool pending = false;
     report.variants.push_back(run_variant(scenario, variant, options, pending));
     if (pending)
-      symbolising.emplace_back([&options, profile = &report.variants.back().profile,
-                                title = scenario.name + " / " + variant.name] {
-        symbolise(*profile, options.binaries.plain, title);
+      symbolising.emplace_back([&options, v = &report.variants.back(), title = scenario.name + " / " + variant.name] {
+        const auto start = std::chrono::steady_clock::now();
+        symbolise(v->profile, options.binaries.plain, title);
+        v->timings.profile_symbolise =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       });
   }
   symbolising.clear();  // joins
+  for (const auto& v : report.variants)
+    spdlog::debug("{}: {}: {:.2f} s: forced runs {:.2f} s, symbolising them {:.2f} s, stress {:.2f} s{}; "
+                  "profile symbolised beside the next variant in {:.2f} s",
+                  scenario.name, v.name, v.wall_seconds, v.timings.forced, v.timings.symbolise, v.timings.stress,
+                  v.timings.profile > 0 ? fmt::format(", profile child {:.2f} s", v.timings.profile) : "",
+                  v.timings.profile_symbolise);
   judge(report);
   profile_diff(report);
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

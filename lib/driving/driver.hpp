@@ -17,6 +17,7 @@
 
 #include "case_api/scenario.hpp"
 #include "child/binaries.hpp"
+#include "child/symboliser.hpp"
 #include "reports/report.hpp"
 
 namespace lockedges {
@@ -33,6 +34,9 @@ struct DriverOptions {
   double timeout_seconds = 10;   // the watchdog's limit per child
   std::filesystem::path out_dir = "reports";
   Binaries binaries;
+  // Symbolises the ThreadSanitizer children's reports in one child of its
+  // own (child/symboliser.hpp); null: each child symbolises its own.
+  Symboliser* symboliser = nullptr;
   // Called before each child starts: a line saying what runs now.
   std::function<void(const std::string&)> progress;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <thread>
 
@@ -49,7 +50,8 @@ ForcedJob forced_job(const Scenario& scenario, const DriverOptions& options, con
   request.mode = Mode::kForced;
   request.result_path = job.result.string();
   job.spec = worker_child(tsan ? options.binaries.tsan : options.binaries.asan, request, job.log_base);
-  job.spec.env = tsan ? tsan_environment(job.log_base.string(), /*halt_on_error=*/false)
+  job.spec.env = tsan ? tsan_environment(job.log_base.string(), /*halt_on_error=*/false,
+                                         /*symbolise=*/options.symboliser == nullptr || !options.symboliser->usable())
                       : asan_environment(job.log_base.string());
   job.spec.timeout_seconds = options.timeout_seconds;
   return job;
@@ -89,7 +91,7 @@ void run_all(std::vector<ForcedJob>& jobs, int parallel) {
 
 // Reads one finished job into `v`; returns what the run showed: reports (-1
 // when the tool failed) and the scenario's symptom counter.
-ForcedRun absorb(const Scenario& scenario, VariantReport& v, ForcedJob& job) {
+ForcedRun absorb(const Scenario& scenario, VariantReport& v, ForcedJob& job, Symboliser* symboliser) {
   const bool tsan = job.detector == Detector::kTsan;
   const ChildSpec& spec = job.spec;
   const ChildOutcome& outcome = job.outcome;
@@ -112,6 +114,16 @@ ForcedRun absorb(const Scenario& scenario, VariantReport& v, ForcedJob& job) {
   if (fs::exists(raw_log, ec)) {
     fs::rename(raw_log, log, ec);
     log_text = read_file(log);
+    // An unsymbolised report is finished here, and kept as the runtime
+    // would have written it.
+    if (std::string error; tsan && symboliser != nullptr && !unsymbolised_addresses(log_text).empty()) {
+      if (!symboliser->symbolise(log_text, error)) {
+        v.errors.push_back(tag + ": " + error);
+        return {-1, 0};
+      }
+      if (const std::error_code failed = write_file(log, log_text))
+        v.errors.push_back(tag + ": cannot write " + log.string() + ": " + failed.message());
+    }
   } else {
     std::ofstream(log).flush();  // the sanitizer had nothing to say: keep an empty log, same layout
   }
@@ -203,15 +215,19 @@ void run_forced(const Scenario& scenario, const DriverOptions& options, const fs
   if (options.progress)
     options.progress(fmt::format("{}: {}: {} forced runs under ThreadSanitizer, {} under AddressSanitizer",
                                  scenario.name, v.name, options.runs, asan_runs));
+  const auto start = std::chrono::steady_clock::now();
   run_all(jobs, options.jobs);
+  v.timings.forced = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double symbolised_before = options.symboliser != nullptr ? options.symboliser->seconds() : 0;
   // Per run, what both detectors showed together.
   v.forced_runs.assign(static_cast<std::size_t>(options.runs), ForcedRun{});
   for (auto& job : jobs) {
-    const ForcedRun o = absorb(scenario, v, job);
+    const ForcedRun o = absorb(scenario, v, job, options.symboliser);
     ForcedRun& run = v.forced_runs[static_cast<std::size_t>(job.run - 1)];
     run.reports += std::max(o.reports, 0);
     run.symptom = std::max(run.symptom, o.symptom);
   }
+  if (options.symboliser != nullptr) v.timings.symbolise = options.symboliser->seconds() - symbolised_before;
 }
 
 }  // namespace lockedges

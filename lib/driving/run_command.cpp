@@ -39,7 +39,10 @@ void remove_old_reports(const std::filesystem::path& folder) {
 }  // namespace
 
 RunResult run_command(const RunRequest& request) {
-  const DriverOptions& d = request.driver;
+  DriverOptions d = request.driver;
+  // One child symbolises every forced run's report (child/symboliser.hpp).
+  Symboliser symboliser(d.binaries.tsan, (d.out_dir / "symbolise.err").string());
+  d.symboliser = &symboliser;
   RunResult result;
   result.exit_status = kExitEnvironment;
   FolderClaim claim;  // held to the end: a second command into this folder is refused
@@ -49,6 +52,7 @@ RunResult run_command(const RunRequest& request) {
   }
   result.ran = true;
   remove_old_reports(d.out_dir);
+  symboliser.warm_up();  // beside the first variant's children
   const auto scenarios = chosen_scenarios({request.scenario});
   bool cut_short = false;  // the last scenario ran into the interruption
   for (const Scenario* s : scenarios) {

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "child/pipe.hpp"
 #include "child/protocol.hpp"
 #include "child/sanitizers.hpp"
 #include "detection/tsan_log.hpp"
@@ -39,42 +40,6 @@ constexpr double kSteppedTimeoutSeconds = 86400;  // a person sets the pace: Ctr
 constexpr int kPollMs = 100;                    // how often a wait looks at the Ctrl-C flag
 
 bool interrupted(const StepOptions& o) { return o.interrupted != nullptr && o.interrupted->load(); }
-
-// Both ends close-on-exec: the child gets only the ends run_child hands it.
-struct Pipe {
-  Pipe() { ok = ::pipe2(fd, O_CLOEXEC) == 0; }
-  int fd[2] = {-1, -1};
-  bool ok = false;
-};
-
-// Reads the events pipe line by line, giving up on Ctrl-C.
-class LineReader {
- public:
-  LineReader(int fd, const StepOptions& o) : fd_(fd), o_(o) {}
-  // The next line; nothing at end-of-file or on Ctrl-C.
-  std::optional<std::string> next() {
-    for (;;) {
-      if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      if (interrupted(o_)) return std::nullopt;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, kPollMs) <= 0) continue;  // timeout or EINTR: look at the flag again
-      char chunk[4096];
-      const ssize_t n = ::read(fd_, chunk, sizeof chunk);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return std::nullopt;
-      buffer_.append(chunk, static_cast<std::size_t>(n));
-    }
-  }
-
- private:
-  int fd_;
-  const StepOptions& o_;
-  std::string buffer_;
-};
 
 // Waits for the person (Enter) or the delay. End-of-file on the input stops
 // the waiting for Enter for good, so `</dev/null` runs straight through.
@@ -140,6 +105,7 @@ class Stepper {
     Pipe events, go;
     if (!events.ok || !go.ok) return fail(std::string("cannot create a pipe: ") + std::strerror(errno));
     ChildSpec spec = child_spec(events.fd[1], go.fd[0]);
+    events.fd[1] = go.fd[0] = -1;  // run_child closes the child's ends once it has started
     std::atomic<bool> cancel{false};
     spec.cancel = &cancel;
     ChildOutcome outcome;
@@ -147,8 +113,8 @@ class Stepper {
     const std::size_t shown = stream(events.fd[0], go.fd[1]);
     const bool stopped = interrupted(o_);
     if (stopped) cancel.store(true);
-    ::close(go.fd[1]);  // a child still stepping now runs to its end unstepped
-    ::close(events.fd[0]);
+    go.close(1);  // a child still stepping now runs to its end unstepped
+    events.close(0);
     child.join();
     if (stopped) {
       print("\nStopped at step {} (Ctrl-C): the child was ended.\n", shown);
@@ -211,7 +177,7 @@ class Stepper {
 
   // Shows each event as it comes and lets it go; returns how many came.
   std::size_t stream(int events_fd, int go_fd) {
-    LineReader lines(events_fd, o_);
+    LineReader lines(events_fd, o_.interrupted, kPollMs);
     Pace pace(o_);
     std::vector<Event> seen;
     while (auto line = lines.next()) {

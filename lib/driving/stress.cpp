@@ -35,6 +35,7 @@ bool run_stress(const Scenario& scenario, const DriverOptions& options, const st
   s.signal = outcome.signal;
   s.timed_out = outcome.timed_out;
   s.seconds = outcome.wall_seconds;
+  v.timings.stress = outcome.wall_seconds;
   if (outcome.exited && outcome.exit_code != 0) {
     v.errors.push_back("stress: worker " + describe(outcome) + ": " + tail(read_file(spec.stderr_path)));
     return false;

@@ -86,7 +86,13 @@ json to_json(const VariantReport& v) {
           {"profile", to_json(v.profile)},
           {"interleaving", events},
           {"errors", v.errors},
-          {"wall_seconds", v.wall_seconds}};
+          {"wall_seconds", v.wall_seconds},
+          {"timings",
+           {{"forced_seconds", v.timings.forced},
+            {"symbolise_seconds", v.timings.symbolise},
+            {"stress_seconds", v.timings.stress},
+            {"profile_seconds", v.timings.profile},
+            {"profile_symbolise_seconds", v.timings.profile_symbolise}}}};
 }
 
 }  // namespace

@@ -91,6 +91,18 @@ struct VariantJudgement {
   std::vector<std::string> reasons;
 };
 
+// Where a variant's time went, in seconds (`run -v` and the JSON's
+// `timings`).
+struct VariantTimings {
+  double forced = 0;     // the forced-schedule children, the first's start to the last's end
+  double symbolise = 0;  // their reports symbolised (child/symboliser.hpp), after them
+  double stress = 0;     // the stress child, start to end (its CPU profile included)
+  double profile = 0;    // a profiled child of its own (--profile-seconds over --stress-seconds); 0: none
+  // The CPU profile symbolised (addr2line, nm): beside the next variant's
+  // children, so not part of wall_seconds.
+  double profile_symbolise = 0;
+};
+
 struct VariantReport {
   std::string name;
   bool broken = false;
@@ -111,6 +123,7 @@ struct VariantReport {
   std::vector<std::string> thread_names;  // Event::thread indexes this
   std::vector<std::string> errors;        // tool errors: the run says nothing about the code
   double wall_seconds = 0;                // every child of this variant, start to finish
+  VariantTimings timings;
 };
 
 struct GroundTruth {
