@@ -107,7 +107,7 @@ const lockedges::BenchRegistration kStores{kRegistration, lockedges::StoreCompar
                 .make = lockedges::store_mix_factory<MixStore<SplitStore>, SessionsMix>()},
                {.name = "fixed-striped",
                 .role = "fixed",
-                .summary = "config's own SharedMutex; sessions in 8 shards, a SharedMutex each",
+                .summary = "config's own SharedMutex; sessions in 64 shards, a SharedMutex each",
                 .make = lockedges::store_mix_factory<MixStore<StripedStore>, SessionsMix>()}},
     .libraries = lockedges::libraries::stores<SessionsMix>()}};
 
