@@ -45,8 +45,11 @@ test: build tools
 
 # `lockedges bench`: every benchmark group, tables on stdout, bench.json and
 # bench.md under reports/. Google Benchmark's options go in BENCH_ARGS, e.g.
-# make bench BENCH_ARGS="coarse-lock --benchmark_repetitions=3". The profiler
-# group samples at the rate gperftools reads when the process starts.
+# make bench BENCH_ARGS="coarse-lock --benchmark_repetitions=5"; by default
+# each benchmark runs 3 times, and the tables give the median with the
+# slowest and fastest repetition. The profiler group samples at the rate
+# gperftools reads when the process starts.
+BENCH_ARGS ?= --benchmark_repetitions=3
 bench: build
 	CPUPROFILE_FREQUENCY=1000 CPUPROFILE_PER_THREAD_TIMERS=1 $(BUILD_DIR)/lockedges bench $(BENCH_ARGS)
 

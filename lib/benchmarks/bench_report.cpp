@@ -61,22 +61,48 @@ struct Samples {
   std::vector<BenchCell> runs;
   std::optional<BenchCell> median;
   BenchCell summary() const {
-    if (median) return *median;
-    BenchCell mean;
-    for (const auto& r : runs) {
-      mean.per_second += r.per_second / static_cast<double>(runs.size());
-      mean.real_ns += r.real_ns / static_cast<double>(runs.size());
-      if (!r.error.empty()) mean.error = r.error;
+    BenchCell cell;
+    if (median) {
+      cell = *median;
+    } else {
+      for (const auto& r : runs) {
+        cell.per_second += r.per_second / static_cast<double>(runs.size());
+        cell.real_ns += r.real_ns / static_cast<double>(runs.size());
+        if (!r.error.empty()) cell.error = r.error;
+      }
     }
-    return mean;
+    if (runs.size() > 1) {
+      const auto [lo, hi] = std::minmax_element(runs.begin(), runs.end(), [](const BenchCell& a, const BenchCell& b) {
+        return a.per_second < b.per_second;
+      });
+      cell.repetitions = static_cast<int>(runs.size());
+      cell.min_per_second = lo->per_second;
+      cell.max_per_second = hi->per_second;
+    }
+    return cell;
   }
 };
 
+// The unit a rate is written in: its scale and suffix.
+std::pair<double, const char*> rate_unit(double per_second) {
+  if (per_second >= 1e9) return {1e9, "G"};
+  if (per_second >= 1e6) return {1e6, "M"};
+  if (per_second >= 1e3) return {1e3, "k"};
+  return {1, ""};
+}
+
 std::string rate_text(double per_second) {
-  if (per_second >= 1e9) return fmt::format("{:.2f}G/s", per_second / 1e9);
-  if (per_second >= 1e6) return fmt::format("{:.2f}M/s", per_second / 1e6);
-  if (per_second >= 1e3) return fmt::format("{:.1f}k/s", per_second / 1e3);
-  return fmt::format("{:.1f}/s", per_second);
+  const auto [scale, suffix] = rate_unit(per_second);
+  if (scale >= 1e6) return fmt::format("{:.2f}{}/s", per_second / scale, suffix);
+  return fmt::format("{:.1f}{}/s", per_second / scale, suffix);
+}
+
+// " (11.9-12.8)": the repetitions' slowest and fastest, in the unit of
+// `cell`'s own rate; "" without repetitions.
+std::string spread_text(const BenchCell& cell) {
+  if (cell.repetitions < 2) return "";
+  const double scale = rate_unit(cell.per_second).first;
+  return fmt::format(" ({:.1f}-{:.1f})", cell.min_per_second / scale, cell.max_per_second / scale);
 }
 
 
@@ -90,7 +116,8 @@ std::string cell_text(const BenchTable& table, const BenchRow& row, int threads)
   if (it == row.cells.end()) return "-";
   if (!it->second.error.empty()) return "error: " + it->second.error;
   const auto r = table.ratio(row, threads);
-  return r ? fmt::format("{} {:.2f}x", rate_text(it->second.per_second), *r) : rate_text(it->second.per_second);
+  const std::string rate = rate_text(it->second.per_second);
+  return (r ? fmt::format("{} {:.2f}x", rate, *r) : rate) + spread_text(it->second);
 }
 
 std::string goal_text(const BenchGoal& g) {

@@ -26,6 +26,11 @@ struct BenchCell {
   double per_second = 0;  // items_per_second, or iterations per second of real time when no items
   double real_ns = 0;     // real time per iteration
   std::string error;      // the benchmark's error message, if it failed
+  // With --benchmark_repetitions: how many, and the slowest and fastest
+  // repetition's throughput (the spread per_second, their median, sits in).
+  int repetitions = 1;
+  double min_per_second = 0;
+  double max_per_second = 0;
 };
 
 struct BenchRow {
@@ -71,7 +76,8 @@ std::vector<BenchTable> bench_tables(const nlohmann::json& results);
 // "1 thread", "2 threads".
 std::string threads_text(int threads);
 // One cell: "12.3M/s 1.04x", "-" where the row did not run, "error: ..."
-// where it failed.
+// where it failed; with repetitions, the slowest and fastest after it in
+// the median's unit: "12.3M/s 1.04x (11.9-12.8)".
 std::string cell_text(const BenchTable& table, const BenchRow& row, int threads);
 // One goal line: the best fix and library and whether each aim was met.
 std::string goal_text(const BenchGoal& goal);

@@ -82,6 +82,24 @@ TEST(BenchTables, TheMedianOfRepetitionsWinsOverEachRepetition) {
   EXPECT_DOUBLE_EQ(bench_tables(results)[0].rows.at(0).cells.at(1).per_second, 200) << "without a median: the mean";
 }
 
+TEST(BenchTables, RepetitionsShowTheirSlowestAndFastestBesideTheMedian) {
+  json results = {{"benchmarks", json::array()}};
+  for (double rate : {2.1e6, 2.9e6, 2.4e6}) results["benchmarks"].push_back(entry("fixes/s/broken", 1, rate, "broken"));
+  json median = entry("fixes/s/broken", 1, 2.4e6, "broken");
+  median["run_type"] = "aggregate";
+  median["aggregate_name"] = "median";
+  results["benchmarks"].push_back(median);
+  results["benchmarks"].push_back(entry("fixes/s/fixed", 1, 5e6, "fixed"));  // one repetition
+  const auto tables = bench_tables(results);
+  ASSERT_EQ(tables.size(), 1u);
+  const BenchCell& cell = tables[0].rows.at(0).cells.at(1);
+  EXPECT_EQ(cell.repetitions, 3);
+  EXPECT_DOUBLE_EQ(cell.min_per_second, 2.1e6);
+  EXPECT_DOUBLE_EQ(cell.max_per_second, 2.9e6);
+  EXPECT_EQ(cell_text(tables[0], tables[0].rows.at(0), 1), "2.40M/s 1.00x (2.1-2.9)");
+  EXPECT_EQ(cell_text(tables[0], tables[0].rows.at(1), 1), "5.00M/s 2.08x") << "one run: no spread to show";
+}
+
 TEST(BenchTables, GoalsCompareTheBestFixWithTheBestLibraryAndTheBrokenRow) {
   const auto tables = bench_tables(store_run());
   const auto goals = bench_goals(tables.at(0));
