@@ -25,6 +25,19 @@ json entry(const std::string& name, int threads, double per_second, const std::s
           {"label", label}};
 }
 
+// Repetitions of one benchmark at one thread count, then the aggregate
+// Google Benchmark adds after them (named `aggregate`, at `aggregate_rate`).
+json repeated(const std::string& name, std::vector<double> rates, const std::string& label,
+              const std::string& aggregate, double aggregate_rate) {
+  json entries = json::array();
+  for (double rate : rates) entries.push_back(entry(name, 1, rate, label));
+  json summary = entry(name, 1, aggregate_rate, label);
+  summary["run_type"] = "aggregate";
+  summary["aggregate_name"] = aggregate;
+  entries.push_back(summary);
+  return entries;
+}
+
 // A store comparison as Google Benchmark and lockedges write it: a broken
 // row, two fixes, two libraries; the broken row never ran at 2 threads.
 json store_run() {
@@ -64,16 +77,8 @@ TEST(BenchTables, RatiosAreAgainstTheBrokenRowAtTheSameThreadCount) {
 }
 
 TEST(BenchTables, TheMedianOfRepetitionsWinsOverEachRepetition) {
-  json results = {{"benchmarks", json::array()}};
-  for (double rate : {100.0, 300.0, 200.0}) results["benchmarks"].push_back(entry("fixes/s/broken", 1, rate, "broken"));
-  json median = entry("fixes/s/broken", 1, 222, "broken");
-  median["run_type"] = "aggregate";
-  median["aggregate_name"] = "median";
-  json stddev = entry("fixes/s/broken", 1, 5, "broken");
-  stddev["run_type"] = "aggregate";
-  stddev["aggregate_name"] = "stddev";
-  results["benchmarks"].push_back(median);
-  results["benchmarks"].push_back(stddev);
+  json results = {{"benchmarks", repeated("fixes/s/broken", {100.0, 300.0, 200.0}, "broken", "median", 222)}};
+  results["benchmarks"].push_back(repeated("fixes/s/broken", {}, "broken", "stddev", 5).at(0));
   const auto tables = bench_tables(results);
   ASSERT_EQ(tables.size(), 1u);
   EXPECT_DOUBLE_EQ(tables[0].rows.at(0).cells.at(1).per_second, 222);
@@ -83,12 +88,7 @@ TEST(BenchTables, TheMedianOfRepetitionsWinsOverEachRepetition) {
 }
 
 TEST(BenchTables, RepetitionsShowTheirSlowestAndFastestBesideTheMedian) {
-  json results = {{"benchmarks", json::array()}};
-  for (double rate : {2.1e6, 2.9e6, 2.4e6}) results["benchmarks"].push_back(entry("fixes/s/broken", 1, rate, "broken"));
-  json median = entry("fixes/s/broken", 1, 2.4e6, "broken");
-  median["run_type"] = "aggregate";
-  median["aggregate_name"] = "median";
-  results["benchmarks"].push_back(median);
+  json results = {{"benchmarks", repeated("fixes/s/broken", {2.1e6, 2.9e6, 2.4e6}, "broken", "median", 2.4e6)}};
   results["benchmarks"].push_back(entry("fixes/s/fixed", 1, 5e6, "fixed"));  // one repetition
   const auto tables = bench_tables(results);
   ASSERT_EQ(tables.size(), 1u);
