@@ -103,38 +103,45 @@ ScenarioReport scenario_header(const Scenario& scenario) {
   return report;
 }
 
-ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options) {
+std::unique_ptr<ScenarioRun> start_scenario(const Scenario& scenario, const DriverOptions& options,
+                                            ScenarioRun* previous) {
   const auto start = std::chrono::steady_clock::now();
-  ScenarioReport report = scenario_header(scenario);
+  auto run = std::make_unique<ScenarioRun>();
+  ScenarioReport& report = run->report;
+  report = scenario_header(scenario);
   report.runs = options.runs;
   report.report_dir = (options.out_dir / scenario.name).string();
-  // A stress child's profile is symbolised (addr2line, nm: about 0.2 s)
-  // beside the next variant's children, not before them.
   report.variants.reserve(scenario.variants.size());  // the threads keep pointers into it
-  std::vector<std::jthread> symbolising;
   for (const auto& variant : scenario.variants) {
     if (interrupted().load()) break;  // the scenario is judged interrupted (run_command)
     bool pending = false;
     report.variants.push_back(run_variant(scenario, variant, options, pending));
+    if (previous != nullptr) previous->finish();
     if (pending)
-      symbolising.emplace_back([&options, v = &report.variants.back(), title = scenario.name + " / " + variant.name] {
-        const auto start = std::chrono::steady_clock::now();
+      run->symbolising.emplace_back([&options, v = &report.variants.back(), title = scenario.name + " / " + variant.name] {
+        const auto started = std::chrono::steady_clock::now();
         symbolise(v->profile, options.binaries.plain, title);
         v->timings.profile_symbolise =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       });
   }
+  if (previous != nullptr) previous->finish();  // no variant ran
+  judge(report);
+  report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return run;
+}
+
+void ScenarioRun::finish() {
+  if (finished) return;
+  finished = true;
   symbolising.clear();  // joins
+  profile_diff(report);
   for (const auto& v : report.variants)
     spdlog::debug("{}: {}: {:.2f} s: forced runs {:.2f} s, symbolising them {:.2f} s, stress {:.2f} s{}; "
                   "profile symbolised beside the next variant in {:.2f} s",
-                  scenario.name, v.name, v.wall_seconds, v.timings.forced, v.timings.symbolise, v.timings.stress,
+                  report.scenario, v.name, v.wall_seconds, v.timings.forced, v.timings.symbolise, v.timings.stress,
                   v.timings.profile > 0 ? fmt::format(", profile child {:.2f} s", v.timings.profile) : "",
                   v.timings.profile_symbolise);
-  judge(report);
-  profile_diff(report);
-  report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return report;
 }
 
 }  // namespace lockedges

@@ -12,6 +12,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -50,8 +52,23 @@ std::vector<const Scenario*> chosen_scenarios(const std::vector<std::string>& na
 // source, symptom and lesson.
 ScenarioReport scenario_header(const Scenario& scenario);
 
-// Runs every variant of `scenario` and returns the judged report. Never
-// throws for a child's failure: that becomes part of the report.
-ScenarioReport run_scenario(const Scenario& scenario, const DriverOptions& options);
+// One scenario's run. Each variant's CPU profile is symbolised (addr2line,
+// nm: about 0.1 s) beside the next variant's children; the last one's,
+// beside the next scenario's first variant, so finish() comes after that.
+struct ScenarioRun {
+  ScenarioReport report;  // judged; its profiles and profile diff complete after finish()
+  std::vector<std::jthread> symbolising;
+  bool finished = false;
+  // Waits for the profiles still being symbolised, then adds what needs
+  // them (the profile diff). Once is enough; a second call does nothing.
+  void finish();
+};
+
+// Runs every variant of `scenario` and judges the report; calls
+// previous->finish() once its first variant has run (previous may be
+// null). Never throws for a child's failure: that becomes part of the
+// report.
+std::unique_ptr<ScenarioRun> start_scenario(const Scenario& scenario, const DriverOptions& options,
+                                            ScenarioRun* previous);
 
 }  // namespace lockedges

@@ -55,16 +55,25 @@ RunResult run_command(const RunRequest& request) {
   symboliser.warm_up();  // beside the first variant's children
   const auto scenarios = chosen_scenarios({request.scenario});
   bool cut_short = false;  // the last scenario ran into the interruption
+  // A scenario's report is complete once the next has started
+  // (ScenarioRun::finish): its last profile is symbolised beside that.
+  std::unique_ptr<ScenarioRun> previous;
+  auto complete = [&](std::unique_ptr<ScenarioRun> run) {
+    run->finish();
+    for (const auto& v : run->report.variants)
+      if (profile_failed(v.profile) && request.warning)
+        request.warning(fmt::format("{}: {}: CPU profile: {}", run->report.scenario, v.name, v.profile.error));
+    result.reports.push_back(std::move(run->report));
+  };
   for (const Scenario* s : scenarios) {
     if (interrupted().load()) break;
-    result.reports.push_back(run_scenario(*s, d));
-    if ((cut_short = interrupted().load())) judge_interrupted(result.reports.back(), interrupt_name());
-    const ScenarioReport& report = result.reports.back();
-    for (const auto& v : report.variants)
-      if (profile_failed(v.profile) && request.warning)
-        request.warning(fmt::format("{}: {}: CPU profile: {}", s->name, v.name, v.profile.error));
-    request.info(fmt::format("{}: {} in {:.1f} s", s->name, report.verdict, report.wall_seconds));
+    auto run = start_scenario(*s, d, previous.get());
+    if (previous) complete(std::move(previous));
+    if ((cut_short = interrupted().load())) judge_interrupted(run->report, interrupt_name());
+    request.info(fmt::format("{}: {} in {:.1f} s", s->name, run->report.verdict, run->report.wall_seconds));
+    previous = std::move(run);
   }
+  if (previous) complete(std::move(previous));
   result.exit_status = exit_status(result.reports);
   if (interrupted().load()) {
     result.exit_status = interrupted_exit_status(interrupt_signal());
