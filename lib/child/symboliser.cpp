@@ -251,7 +251,7 @@ bool Symboliser::start(std::string& error) {
   spec.program = program_;
   spec.args = {"symbolise"};
   spec.stderr_path = stderr_path_;
-  spec.env = {{"TSAN_OPTIONS", "symbolize=1"}, {"ASAN_OPTIONS", "symbolize=1 detect_leaks=0"}};
+  spec.env = {{"TSAN_OPTIONS", "symbolize=1"}};
   spec.timeout_seconds = 86400;  // lives as long as the command; its input's end stops it
   // A runtime may refuse a randomised layout (forced.cpp retries such a
   // child); where the code is loaded does not change what it symbolises.
