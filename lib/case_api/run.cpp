@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "case_api/event_gate.hpp"
@@ -19,10 +22,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kDeadlockAfter = std::chrono::milliseconds(300);
 constexpr auto kDeadlockPoll = std::chrono::milliseconds(10);
 
-thread_local ThreadLockWaits t_waits;
 void (*g_thread_hook)() = nullptr;  // set before any run thread starts
-std::atomic<bool> g_stop{false};     // set from a signal handler: lock-free by requirement
-static_assert(std::atomic<bool>::is_always_lock_free);
 
 }  // namespace
 
@@ -44,23 +44,44 @@ thread_local Run::ThreadTrack* t_track = nullptr;
 
 std::string_view to_string(Mode mode) { return mode == Mode::kForced ? "forced" : "stress"; }
 
-ThreadLockWaits this_thread_lock_waits() { return t_waits; }
+// Stress mode: a thread that sleeps until the deadline and then raises
+// stopping_, so keep_going reads a flag, not the clock. It shares nothing
+// with the case's threads but that relaxed flag, so it orders nothing between
+// them; the run's destructor wakes and joins it.
+struct Run::DeadlineTimer {
+  std::mutex mu;
+  std::condition_variable_any woken;
+  std::jthread thread;  // last: it stops and joins before mu and woken go
 
-void add_this_thread_lock_wait(std::int64_t ns) {
-  ++t_waits.waits;
-  t_waits.wait_ns += ns;
-}
+  explicit DeadlineTimer(Clock::time_point deadline)
+      : thread([this, deadline](std::stop_token stop) {
+          std::unique_lock lock(mu);
+          woken.wait_until(lock, stop, deadline, [] { return false; });
+          stopping_.store(true, std::memory_order_relaxed);
+        }) {}
+};
 
 Run::Run(Mode mode, Limits limits)
-    : mode_(mode), limits_(limits), start_(Clock::now()), tracks_(new ThreadTrack[kMaxThreads]) {
-  deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
-                           std::chrono::duration<double>(limits_.stress_seconds));
+    : mode_(mode),
+      limits_(limits),
+      start_(Clock::now()),
+      iteration_bound_(limits.stress_iterations != 0 ? limits.stress_iterations : UINT64_MAX),
+      tracks_(new ThreadTrack[kMaxThreads]) {
+  stopping_.store(stop_requested_.load(std::memory_order_relaxed) || (forced() || limits_.stress_seconds <= 0),
+                  std::memory_order_relaxed);
+  if (!forced() && limits_.stress_seconds > 0)
+    deadline_timer_ = std::make_unique<DeadlineTimer>(
+        start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limits_.stress_seconds)));
   enter_thread(reserve_thread("main"));
   current_ = this;
+  forced_current_ = forced();
 }
 
 Run::~Run() {
-  if (current_ == this) current_ = nullptr;
+  if (current_ == this) {
+    current_ = nullptr;
+    forced_current_ = false;
+  }
   leave_thread();
 }
 
@@ -84,7 +105,7 @@ void Run::enter_thread(int index) {
   if (g_thread_hook != nullptr && index != 0) g_thread_hook();
   t_track = &tracks_[index];
   t_current_thread_ = index;
-  t_waits = {};
+  detail::t_lock_waits = {};
   t_track->running.store(true, std::memory_order_relaxed);
 }
 
@@ -123,8 +144,7 @@ void Run::post_text(int step, std::string_view what) {
   posted_.fetch_or(std::uint64_t{1} << (step & 63), std::memory_order_relaxed);
 }
 
-bool Run::await(int step) {
-  if (!forced()) return true;
+bool Run::await_posted(int step) {
   auto start = Clock::now();
   const auto timeout = std::chrono::duration<double>(limits_.await_timeout_seconds);
   unsigned nap_us = 0;
@@ -232,17 +252,11 @@ std::string Run::describe_deadlock() const {
   return text;
 }
 
-void Run::request_stop() { g_stop.store(true, std::memory_order_relaxed); }
-
-bool Run::keep_going(std::uint64_t iteration) const {
-  if (g_stop.load(std::memory_order_relaxed)) return false;
-  if (limits_.stress_iterations != 0 && iteration >= limits_.stress_iterations) return false;
-  // The clock only every kClockEvery iterations: a clock read costs about as
-  // much as a whole iteration of the cheapest workloads, and led their CPU
-  // profiles. The deadline is overshot by fewer than kClockEvery iterations.
-  if (iteration % kClockEvery != 0) return true;
-  return Clock::now() < deadline_;
+void Run::request_stop() {
+  stop_requested_.store(true, std::memory_order_relaxed);
+  stopping_.store(true, std::memory_order_relaxed);
 }
+
 
 void describe_schedule_events(std::vector<Event>& events, const std::vector<std::string>& thread_names) {
   for (auto& e : events) {

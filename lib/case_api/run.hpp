@@ -78,6 +78,9 @@ class Run {
   // The run in progress on this process, or null. Instrumented locks and
   // the free schedule points below report to it; there is one at a time.
   static Run* current() { return current_; }
+  // Run::current() && Run::current()->forced(), in one load: every lock
+  // operation of an instrumented lock asks.
+  static bool forced_in_progress() { return forced_current_; }
 
   Mode mode() const { return mode_; }
   bool forced() const { return mode_ == Mode::kForced; }
@@ -99,7 +102,7 @@ class Run {
   // instrumented lock (a fixed variant's lock is keeping the bad interleaving
   // from happening, so waiting longer would deadlock the schedule) or when
   // the await timeout passes (a broken schedule: the run is marked so).
-  bool await(int step);
+  bool await(int step) { return !forced() || await_posted(step); }  // inline: free in stress mode
 
   // Run::note — records an event without ordering anything.
   template <typename... Args>
@@ -148,9 +151,13 @@ class Run {
 
   // Run::keep_going — true until the stress bound is reached, or a stop was
   // requested. Safe to call from any thread; `iteration` is the caller's own
-  // loop counter.
-  bool keep_going(std::uint64_t iteration = 0) const;
-  static constexpr std::uint64_t kClockEvery = 16;  // keep_going reads the clock on these iterations
+  // loop counter. Inline, and it reads no clock: a timer thread of the run's
+  // own raises a flag at the deadline. A clock read costs about as much as a
+  // whole iteration of the cheapest workloads, and a call and a clock read per
+  // iteration led their CPU profiles.
+  bool keep_going(std::uint64_t iteration = 0) const {
+    return !stopping_.load(std::memory_order_relaxed) && iteration < iteration_bound_;
+  }
 
   // Run::request_stop — ends every stress loop early (async-signal-safe: the
   // worker calls it from its SIGTERM handler).
@@ -185,6 +192,7 @@ class Run {
   static void mark_waiting(const void* lock, const std::string* name);
 
  private:
+  bool await_posted(int step);
   void post_text(int step, std::string_view what);
   void record_event(std::string_view kind, std::string_view what, int peer);
   void watch_for_deadlock();
@@ -193,7 +201,9 @@ class Run {
   Mode mode_;
   Limits limits_;
   std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point deadline_;
+  std::uint64_t iteration_bound_;  // limits_.stress_iterations, or no bound
+  struct DeadlineTimer;                     // run.cpp
+  std::unique_ptr<DeadlineTimer> deadline_timer_;
   std::atomic<std::uint64_t> posted_{0};  // bit n set: step n posted (relaxed only)
   std::atomic<std::uint64_t> seq_{0};     // event order (relaxed only)
   std::atomic<bool> schedule_timed_out_{false};
@@ -211,7 +221,14 @@ class Run {
   EventGate* gate_ = nullptr;  // step mode only
   // Set and cleared on the variant's own thread, before and after its threads.
   static inline Run* current_ = nullptr;
+  static inline bool forced_current_ = false;
   static inline thread_local int t_current_thread_ = -1;
+  // keep_going's one flag: raised at the run's deadline (by deadline_timer_)
+  // or by request_stop, and lowered when a run starts unless a stop was
+  // requested. Both are set from a signal handler: lock-free by requirement.
+  static inline std::atomic<bool> stopping_{false};
+  static inline std::atomic<bool> stop_requested_{false};
+  static_assert(std::atomic<bool>::is_always_lock_free);
 };
 
 // ---------------------------------------------------------------------------
@@ -222,29 +239,30 @@ class Run {
 // (a store's method, a timer callback) places itself in the schedule without
 // a Run& among its parameters. With no run in progress they do nothing and
 // await returns true, as the members do in stress mode.
+// In stress mode each is one load and a branch.
 template <typename... Args>
 void post(int step, fmt::format_string<Args...> what, Args&&... args) {
-  if (Run* run = Run::current()) run->post(step, what, std::forward<Args>(args)...);
+  if (Run::forced_in_progress()) Run::current()->post(step, what, std::forward<Args>(args)...);
 }
 
-inline bool await(int step) {
-  Run* run = Run::current();
-  return run == nullptr || run->await(step);
-}
+inline bool await(int step) { return !Run::forced_in_progress() || Run::current()->await(step); }
 
 template <typename... Args>
 void note(fmt::format_string<Args...> what, Args&&... args) {
-  if (Run* run = Run::current()) run->note(what, std::forward<Args>(args)...);
+  if (Run::forced_in_progress()) Run::current()->note(what, std::forward<Args>(args)...);
 }
 
-// This thread's count of lock acquisitions that had to wait, and how long
-// they waited in all — for a case that wants to know how much *its* reads
-// were held up (instrumented locks keep it; thread-local, no sharing).
+// This thread's count of lock acquisitions that had to wait — for a case
+// that wants to know how many of *its* reads were held up (instrumented
+// locks keep it; thread-local, no sharing).
 struct ThreadLockWaits {
   std::uint64_t waits = 0;
-  std::int64_t wait_ns = 0;
 };
-ThreadLockWaits this_thread_lock_waits();
-void add_this_thread_lock_wait(std::int64_t ns);
+namespace detail {
+inline thread_local ThreadLockWaits t_lock_waits;  // reset when a run thread starts
+}  // namespace detail
+// Inline: a case may ask around every read it makes.
+inline ThreadLockWaits this_thread_lock_waits() { return detail::t_lock_waits; }
+inline void add_this_thread_lock_wait() { ++detail::t_lock_waits.waits; }
 
 }  // namespace lockedges

@@ -65,6 +65,16 @@ int SharedMutex::claim_reader_slot() {
   return slot;
 }
 
+void SharedMutex::count_shared_slowly() {
+  const int slot = t_reader_slot_ >= 0 ? t_reader_slot_ : claim_reader_slot();
+  if (slot < kReaderSlots) {
+    std::atomic<std::uint64_t>& n = shared_[slot].acquisitions;
+    n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // its thread's alone
+  } else {
+    shared_[kReaderSlots].acquisitions.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
 SharedMutex::SharedMutex(std::string name) : name_(std::move(name)) {}
 
 SharedMutex::~SharedMutex() {
@@ -76,23 +86,27 @@ void SharedMutex::noted(std::string_view kind, const char* what) {
 }
 
 // A wait: the thread is marked as blocked on this lock (the forced
-// schedule and the deadlock watchdog look), the wait recorded and timed.
+// schedule and the deadlock watchdog look), the wait recorded, counted, and
+// timed if it is this thread's turn (the file comment of shared_mutex.hpp).
 void SharedMutex::take_waiting(bool shared) {
   noted("wait", shared ? "waits for shared lock " : "waits for exclusive lock ");
   Run::mark_waiting(this, &name_);
-  const std::int64_t start = now_ns();
+  thread_local std::uint64_t t_waits = 0;  // this thread's, on every lock
+  const bool timed = t_waits++ % kWaitSampleEvery == 0 || forced_run();
+  const std::int64_t start = timed ? now_ns() : 0;
   if (shared)
     mu_.lock_shared();
   else
     mu_.lock();
-  const std::int64_t ns = now_ns() - start;
+  const std::int64_t end = timed ? now_ns() : 0;
   Run::mark_waiting(nullptr, nullptr);
-  add_this_thread_lock_wait(ns);
-  waited(ns);
+  add_this_thread_lock_wait();
+  contended_.fetch_add(1, std::memory_order_relaxed);
+  if (timed) waited(end - start);
 }
 
 void SharedMutex::waited(std::int64_t ns) {
-  contended_.fetch_add(1, std::memory_order_relaxed);
+  timed_waits_.fetch_add(1, std::memory_order_relaxed);
   total_wait_ns_.fetch_add(ns, std::memory_order_relaxed);
   raise_max(max_wait_ns_, ns);
   wait_log2_[std::bit_width(static_cast<std::uint64_t>(ns)) & 63].fetch_add(1, std::memory_order_relaxed);
@@ -120,15 +134,20 @@ LockStats SharedMutex::stats() const {
   s.exclusive_acquisitions = exclusive_.load(std::memory_order_relaxed);
   for (const ReaderSlot& slot : shared_) s.shared_acquisitions += slot.acquisitions.load(std::memory_order_relaxed);
   s.contended = contended_.load(std::memory_order_relaxed);
-  s.total_wait_ns = total_wait_ns_.load(std::memory_order_relaxed);
+  s.timed_waits = timed_waits_.load(std::memory_order_relaxed);
+  const std::int64_t timed_total = total_wait_ns_.load(std::memory_order_relaxed);
+  s.total_wait_ns = s.timed_waits == 0 ? 0
+                                       : static_cast<std::int64_t>(static_cast<double>(timed_total) *
+                                                                   static_cast<double>(s.contended) /
+                                                                   static_cast<double>(s.timed_waits));
   s.max_wait_ns = max_wait_ns_.load(std::memory_order_relaxed);
   s.hold_samples = hold_samples_.load(std::memory_order_relaxed);
   s.total_hold_ns = total_hold_ns_.load(std::memory_order_relaxed);
   s.max_hold_ns = max_hold_ns_.load(std::memory_order_relaxed);
   // The bucket holding the 99th percentile; its upper bound, capped by the max.
   std::uint64_t seen = 0;
-  const std::uint64_t rank = s.contended - s.contended / 100;  // ceil(0.99 n) for small n
-  for (std::size_t b = 0; b < wait_log2_.size() && s.contended > 0; ++b) {
+  const std::uint64_t rank = s.timed_waits - s.timed_waits / 100;  // ceil(0.99 n) for small n
+  for (std::size_t b = 0; b < wait_log2_.size() && s.timed_waits > 0; ++b) {
     seen += wait_log2_[b].load(std::memory_order_relaxed);
     if (seen >= rank) {
       s.p99_wait_ns = std::min<std::int64_t>(b >= 63 ? INT64_MAX : (std::int64_t{1} << b) - 1, s.max_wait_ns);

@@ -13,7 +13,11 @@
 // The statistics must not change what they measure (bench's instrumentation
 // group shows what they cost against a bare std::shared_mutex):
 //   - An acquisition tries first: a failed try is a wait, counted exactly,
-//     and only a wait reads the clock.
+//     and only a wait reads the clock: 1 in kWaitSampleEvery of each
+//     thread's waits in a stress run (every one in a forced run) is timed,
+//     and the wait figures are of those samples. Two clock reads cost more
+//     than the whole of a short wait, and the workloads that wait most wait
+//     millions of times a second.
 //   - Exclusive holds are timed on 1 in kHoldSampleEvery acquisitions (every
 //     one in a forced run); the hold figures are of those samples.
 //   - What the exclusive holder counts, it writes alone: a load and a store,
@@ -46,9 +50,10 @@ struct LockStats {
   std::uint64_t exclusive_acquisitions = 0;
   std::uint64_t shared_acquisitions = 0;
   std::uint64_t contended = 0;       // acquisitions that had to wait
-  std::int64_t total_wait_ns = 0;
-  std::int64_t max_wait_ns = 0;
-  std::int64_t p99_wait_ns = 0;      // of the contended acquisitions (power-of-two resolution)
+  std::uint64_t timed_waits = 0;     // of those, timed (1 in kWaitSampleEvery per thread; all in a forced run)
+  std::int64_t total_wait_ns = 0;    // the timed waits' total, scaled up to all `contended` waits
+  std::int64_t max_wait_ns = 0;      // of the timed waits
+  std::int64_t p99_wait_ns = 0;      // of the timed waits (power-of-two resolution)
   std::uint64_t hold_samples = 0;    // exclusive holds timed (1 in kHoldSampleEvery; all in a forced run)
   std::int64_t total_hold_ns = 0;    // of the timed exclusive holds
   std::int64_t max_hold_ns = 0;
@@ -86,7 +91,12 @@ class SharedMutex {
     mu_.unlock();
   }
 
-  // Shared (reader) side, for std::shared_lock.
+  // Shared (reader) side, for std::shared_lock. A shared acquisition is
+  // counted as it is released (the same count once every hold has ended,
+  // and stats() is read then): the loads just after a locked instruction
+  // wait for it, so counting just after the acquisition, or just after the
+  // last release, would show the lock's own cost as the counting's in a CPU
+  // profile. Before the release, the counting follows the case's own code.
   void lock_shared() {
     if (!mu_.try_lock_shared()) {
       take_waiting(/*shared=*/true);
@@ -102,6 +112,7 @@ class SharedMutex {
     return true;
   }
   void unlock_shared() {
+    count_shared();
     if (forced_run()) [[unlikely]]
       noted("unlock", "releases shared lock ");
     mu_.unlock_shared();
@@ -114,6 +125,7 @@ class SharedMutex {
   LockStats stats() const;
 
   static constexpr std::uint64_t kHoldSampleEvery = 256;
+  static constexpr std::uint64_t kWaitSampleEvery = 8;
 
  private:
 #if defined(__SANITIZE_THREAD__)
@@ -121,10 +133,7 @@ class SharedMutex {
 #else
   static constexpr bool kSanitizedForThreads = false;
 #endif
-  static bool forced_run() {
-    const Run* run = Run::current();
-    return run != nullptr && run->forced();
-  }
+  static bool forced_run() { return Run::forced_in_progress(); }
 
   void took_exclusive() {
     const std::uint64_t n = exclusive_.load(std::memory_order_relaxed);
@@ -134,24 +143,27 @@ class SharedMutex {
     if (n % kHoldSampleEvery == 0 || forced_run()) [[unlikely]]
       took_noted();
   }
-  void took_shared() {
-    const int slot = t_reader_slot_ >= 0 ? t_reader_slot_ : claim_reader_slot();
-    if (slot < kReaderSlots) {
+  void count_shared() {
+    const auto slot = static_cast<unsigned>(t_reader_slot_);  // -1, none claimed yet: past every slot
+    if (slot < kReaderSlots) [[likely]] {
       std::atomic<std::uint64_t>& n = shared_[slot].acquisitions;
       n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // its thread's alone
     } else {
-      shared_[kReaderSlots].acquisitions.fetch_add(1, std::memory_order_relaxed);
+      count_shared_slowly();
     }
+  }
+  void took_shared() {
     if (forced_run()) [[unlikely]]
       noted("lock", "takes shared lock ");
   }
 
   // The slow paths, out of line.
+  void count_shared_slowly();  // claims a slot first, or counts in the shared last one
   void take_waiting(bool shared);
   void took_noted();      // a timed hold starts; in a forced run, the event
   void released_noted();  // a timed hold ends; in a forced run, the event
   void noted(std::string_view kind, const char* what);
-  void waited(std::int64_t ns);
+  void waited(std::int64_t ns);  // a timed wait
 
   // Reader slots: each live thread that takes shared locks owns one number
   // below kReaderSlots (claimed on first use, given back when it exits), and
@@ -175,8 +187,9 @@ class SharedMutex {
   std::int64_t held_since_ns_ = 0;  // 0: this hold is not timed
   std::atomic<int> owner_{-1};
   std::string name_;
-  // Written only when a thread waited.
+  // Written only when a thread waited (the rest only when it was timed).
   std::atomic<std::uint64_t> contended_{0};
+  std::atomic<std::uint64_t> timed_waits_{0};
   std::atomic<std::int64_t> total_wait_ns_{0};
   std::atomic<std::int64_t> max_wait_ns_{0};
   std::array<std::atomic<std::uint64_t>, 64> wait_log2_{};  // contended waits by bit width of ns

@@ -102,7 +102,8 @@ bool read_lock(const json& l, LockStats& s) {
   return l.is_object() && read_field(l, "name", s.name) &&
          read_field(l, "exclusive_acquisitions", s.exclusive_acquisitions) &&
          read_field(l, "shared_acquisitions", s.shared_acquisitions) && read_field(l, "contended", s.contended) &&
-         read_field(l, "total_wait_ns", s.total_wait_ns) && read_field(l, "max_wait_ns", s.max_wait_ns) &&
+         read_field(l, "timed_waits", s.timed_waits) && read_field(l, "total_wait_ns", s.total_wait_ns) &&
+         read_field(l, "max_wait_ns", s.max_wait_ns) &&
          read_field(l, "p99_wait_ns", s.p99_wait_ns) && read_field(l, "hold_samples", s.hold_samples) &&
          read_field(l, "total_hold_ns", s.total_hold_ns) &&
          read_field(l, "max_hold_ns", s.max_hold_ns);
@@ -216,6 +217,7 @@ json to_json(const LockStats& l) {
           {"exclusive_acquisitions", l.exclusive_acquisitions},
           {"shared_acquisitions", l.shared_acquisitions},
           {"contended", l.contended},
+          {"timed_waits", l.timed_waits},
           {"total_wait_ns", l.total_wait_ns},
           {"max_wait_ns", l.max_wait_ns},
           {"p99_wait_ns", l.p99_wait_ns},

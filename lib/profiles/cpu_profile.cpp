@@ -290,8 +290,19 @@ std::optional<RawProfile> read_cpu_profile(std::string_view bytes, std::string& 
 
 std::vector<Stack> symbolize(const RawProfile& profile, const std::string& executable, std::string& error) {
   // Every address but a sample's first is a return address: the call is the
-  // byte before it (google-pprof subtracts one the same way).
-  auto call_site = [](const RawProfile::Sample& s, std::size_t k) { return k == 0 ? s.pcs[k] : s.pcs[k] - 1; };
+  // byte before it (google-pprof subtracts one the same way). The first is
+  // where the profiling signal interrupted the thread: the next instruction
+  // to run, not the one that took the time. A slow instruction (a locked add
+  // waiting for its cache line, a syscall) completes before the timer's
+  // interrupt is taken, so its time lands on the instruction after it, often
+  // a cheap check of the run loop inlined into the case: two threads doing a
+  // contended fetch_add in a loop put 99% of their samples on the loop's next
+  // load. The byte before the interrupted address is the end of the
+  // instruction before it, so the sample is charged there (google-pprof does
+  // not do this). Where the interrupted instruction is a jump's target, the
+  // byte before is the end of the code laid out above it, nearly always in
+  // the same function.
+  auto call_site = [](const RawProfile::Sample& s, std::size_t k) { return s.pcs[k] - 1; };
   // File-relative addresses: the mapping's file offset stands for the
   // address in the file (true of the PIE executables and shared libraries
   // the GNU linker writes, whose loadable segments keep offset == address).

@@ -135,8 +135,9 @@ std::string short_name(std::string_view full) {
 //   lockedges::(anonymous namespace)::record
 //                              the instrumented lock's event text, built
 //                              only when a forced run records it
-//   lockedges::SharedMutex::took_exclusive, ::took_shared, ::took_noted,
-//   ::released_noted, ::noted, ::take_waiting, ::waited, ::claim_reader_slot
+//   lockedges::SharedMutex::took_exclusive, ::took_shared, ::count_shared,
+//   ::count_shared_slowly, ::took_noted, ::released_noted, ::noted,
+//   ::take_waiting, ::waited, ::claim_reader_slot
 //                              the instrumented lock's statistics (counts,
 //                              sampled hold and wait times) and events; its
 //                              lock/unlock are the lock itself and stay the
@@ -158,13 +159,15 @@ bool is_harness_frame(std::string_view frame) {
       "lockedges::Run::", "std::function::", "std::_Function_handler::", "std::thread::_State_impl::"};
   for (std::string_view prefix : kPrefixes)
     if (frame.starts_with(prefix)) return true;
-  static constexpr std::array<std::string_view, 26> kNames{
+  static constexpr std::array<std::string_view, 28> kNames{
       "lockedges::run_worker",
       "lockedges::(anonymous namespace)::record",
       "lockedges::(anonymous namespace)::raise_max",
       "lockedges::(anonymous namespace)::now_ns",
       "lockedges::SharedMutex::took_exclusive",
       "lockedges::SharedMutex::took_shared",
+      "lockedges::SharedMutex::count_shared",
+      "lockedges::SharedMutex::count_shared_slowly",
       "lockedges::SharedMutex::took_noted",
       "lockedges::SharedMutex::released_noted",
       "lockedges::SharedMutex::noted",
@@ -208,11 +211,14 @@ bool is_harness_sample(const std::vector<std::string>& frames) {
   if (is_harness_frame(leaf)) return true;
   if (!is_service_frame(leaf)) return false;
   // A clock read or yield is its caller's: the harness's when the suite's
-  // library asked for it (a case's own yield stays the case's).
+  // library asked for it (a case's own yield stays the case's), except the
+  // TimerQueue's: it stands for the program's timer (Go's time.AfterFunc),
+  // and reading the clock to know when a callback is due is its work.
   for (auto it = frames.rbegin() + 1; it != frames.rend(); ++it) {
     const std::string caller = short_name(*it);
     if (is_service_frame(caller)) continue;
-    return is_harness_frame(caller) || caller.starts_with("lockedges::");
+    return is_harness_frame(caller) ||
+           (caller.starts_with("lockedges::") && !caller.starts_with("lockedges::TimerQueue::"));
   }
   return false;
 }

@@ -120,6 +120,50 @@ TEST(SharedMutexStats, CountsStayExactAndHoldsAreSampled) {
   EXPECT_EQ(forced.locks()[0].hold_samples, 10u);
 }
 
+// Waits are counted exactly and timed on a sample: each thread's first wait
+// and every kWaitSampleEvery-th after it. However many of the rounds below
+// the scheduler lets the reader through without waiting, the timed ones are
+// that share of the waits it had, and the total is scaled up to all of them.
+TEST(SharedMutexStats, WaitsAreCountedExactlyAndTimedOnASample) {
+  constexpr int kRounds = 40;
+  lockedges::Run run(Mode::kStress, Limits{.stress_seconds = 30});
+  {
+    SharedMutex mu("waits.mu_");
+    std::atomic<int> held{-1}, done{-1};
+    run.threads({{"writer", [&] {
+                    for (int round = 0; round < kRounds; ++round) {
+                      std::unique_lock lock(mu);
+                      held.store(round);
+                      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                      lock.unlock();
+                      while (done.load() != round) std::this_thread::yield();
+                    }
+                  }},
+                 {"reader", [&] {
+                    for (int round = 0; round < kRounds; ++round) {
+                      while (held.load() != round) std::this_thread::yield();
+                      { std::shared_lock lock(mu); }
+                      done.store(round);
+                    }
+                  }}});
+  }
+  ASSERT_EQ(run.locks().size(), 1u);
+  const lockedges::LockStats& s = run.locks()[0];
+  ASSERT_GT(s.contended, SharedMutex::kWaitSampleEvery) << "the reader meets a held lock in most rounds";
+  EXPECT_EQ(s.timed_waits, (s.contended + SharedMutex::kWaitSampleEvery - 1) / SharedMutex::kWaitSampleEvery);
+  EXPECT_GT(s.max_wait_ns, 0);
+  EXPECT_GE(s.total_wait_ns, s.max_wait_ns);
+  EXPECT_GE(s.max_wait_ns, s.p99_wait_ns);
+}
+
+// keep_going reads no clock: the run's timer ends the loop at the deadline,
+// not before it.
+TEST(Schedule, TheStressDeadlineEndsALoopThatGivesNoIterationCount) {
+  lockedges::Run run(Mode::kStress, Limits{.stress_seconds = 0.05});
+  while (run.keep_going()) std::this_thread::yield();
+  EXPECT_GE(run.elapsed_seconds(), 0.05);
+}
+
 // A case's domain code (a store's method, a timer callback) takes no Run&:
 // the free schedule points act on the run in progress, and with none they
 // do nothing and let the caller go on.

@@ -24,7 +24,17 @@ WorkerResult sample_result() {
   r.threads = {"main", "writer"};
   r.worker_threads = 2;
   r.events = {{1, 100, 0, "lock", "store.mu_", -1}, {2, 250, 1, "schedule", "", 0}};
-  r.locks = {{"store.mu_", 3, 4, 1, 90, 60, 64, 2, 500, 200}};
+  r.locks = {{.name = "store.mu_",
+              .exclusive_acquisitions = 3,
+              .shared_acquisitions = 4,
+              .contended = 9,
+              .timed_waits = 2,
+              .total_wait_ns = 90,
+              .max_wait_ns = 60,
+              .p99_wait_ns = 64,
+              .hold_samples = 2,
+              .total_hold_ns = 500,
+              .max_hold_ns = 200}};
   r.deadlock = "";
   return r;
 }
@@ -50,6 +60,8 @@ TEST(Protocol, AResultComesBackAsTheChildWroteIt) {
   ASSERT_EQ(got->locks.size(), 1u);
   EXPECT_EQ(got->locks[0].name, "store.mu_");
   EXPECT_EQ(got->locks[0].shared_acquisitions, 4u);
+  EXPECT_EQ(got->locks[0].contended, 9u);
+  EXPECT_EQ(got->locks[0].timed_waits, 2u);
   EXPECT_EQ(got->locks[0].p99_wait_ns, 64);
   EXPECT_EQ(got->locks[0].hold_samples, 2u);
   EXPECT_EQ(got->locks[0].max_hold_ns, 200);

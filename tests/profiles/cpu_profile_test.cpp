@@ -79,8 +79,8 @@ TEST(CpuProfile, AMapsLineWhoseNumbersAreNotHexIsSkippedNotThrown) {
 
 TEST(CpuProfile, NamesWhatItCanAndKeepsTheRestAsAddressesRootFirst) {
   // No file behind the mapping: nm finds nothing, so every frame stays an
-  // address; the stack is root first, and a return address is named by the
-  // call before it.
+  // address; the stack is root first, a return address is named by the call
+  // before it, and the interrupted address by the instruction before it.
   const std::string maps = "7f0000000000-7f0000010000 r-xp 00000000 08:01 1 /nonexistent/libx.so\n";
   std::string error;
   const auto p =
@@ -89,8 +89,8 @@ TEST(CpuProfile, NamesWhatItCanAndKeepsTheRestAsAddressesRootFirst) {
   const auto stacks = symbolize(*p, "/nonexistent/app", error);
   ASSERT_EQ(stacks.size(), 1u) << error;
   EXPECT_EQ(stacks[0].count, 3);
-  EXPECT_EQ(stacks[0].frames, (std::vector<std::string>{"0x1ff", "0x100"}));
-  EXPECT_EQ(collapsed_text(stacks), "0x1ff;0x100 3\n");
+  EXPECT_EQ(stacks[0].frames, (std::vector<std::string>{"0x1ff", "0xff"}));
+  EXPECT_EQ(collapsed_text(stacks), "0x1ff;0xff 3\n");
 }
 
 TEST(CpuProfile, EveryInputTheFuzzerKeptHoldsTheReadersPromises) {

@@ -101,7 +101,8 @@ std::vector<std::string> thread_stack(std::vector<std::string> leaf_part) {
 
 // A sample is decided by its leaf: the clock reads of the instrumented
 // lock's hold time and of the stress loop's deadline are the harness's; the
-// lock's futex wait and a case's own yield are the case's.
+// lock's futex wait, a case's own yield and the timer's clock reads are the
+// case's.
 TEST(ProfileFrames, ASampleIsTheHarnessesWhenItsLeafIsOrServesHarnessCode) {
   EXPECT_TRUE(is_harness_sample(thread_stack({"lockedges::Run::keep_going(unsigned long) const"})));
   EXPECT_TRUE(is_harness_sample(thread_stack({"lockedges::SharedMutex::unlock()", "std::chrono::_V2::steady_clock::"
@@ -118,6 +119,10 @@ TEST(ProfileFrames, ASampleIsTheHarnessesWhenItsLeafIsOrServesHarnessCode) {
                                                "sched_yield"})))
       << "the case's own stress loop yields: the case's time";
   EXPECT_FALSE(is_harness_sample(thread_stack({"(anonymous namespace)::birthday_fixed(int)", "__memcmp_evex_movbe"})));
+  EXPECT_FALSE(is_harness_sample(thread_stack({"lockedges::TimerQueue::schedule(std::chrono::duration<long, "
+                                               "std::ratio<1l, 1000000000l> >, std::function<void ()>)",
+                                               "std::chrono::_V2::steady_clock::now()", "[vdso]"})))
+      << "the timer's clock reads are the timer's: when a callback is due is its work";
   EXPECT_FALSE(is_harness_sample({}));
 }
 

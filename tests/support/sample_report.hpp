@@ -98,7 +98,17 @@ inline VariantReport sample_variant(const std::string& dir, const std::string& n
   v.stress.ops_per_second = 2e6;
   v.stress.symptoms = {{"lost updates", broken ? 1234 : 0}};
   v.stress.outcome = "exit 0";
-  v.stress.locks = {{"store.mu_", 10, 900, 30, 5'000'000, 400'000, 262'143, 80'000, 9'000}};
+  v.stress.locks = {{.name = "store.mu_",
+                     .exclusive_acquisitions = 10,
+                     .shared_acquisitions = 900,
+                     .contended = 30,
+                     .timed_waits = 4,
+                     .total_wait_ns = 5'000'000,
+                     .max_wait_ns = 400'000,
+                     .p99_wait_ns = 262'143,
+                     .hold_samples = 2,
+                     .total_hold_ns = 80'000,
+                     .max_hold_ns = 9'000}};
   v.profile = sample_profile(dir + "/" + name, broken ? 0.1 : 0.6);
   v.thread_names = {"main", "writer", "reader"};
   v.interleaving = {{0, 1000, 1, "lock", "takes shared lock store.mu_", -1},
