@@ -19,8 +19,24 @@ struct WriteFailure {
   bool renaming = false;  // the temporary file was written, and could not be renamed into place
 };
 
+WriteFailure write_straight(const std::filesystem::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary);
+  if (out) out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (out) out.close();
+  if (!out) return {std::error_code(errno, std::generic_category())};
+  return {};
+}
+
 WriteFailure write_then_rename(const std::filesystem::path& path, const std::filesystem::path& tmp,
                                std::string_view text) {
+  // A device, a pipe or a terminal (/dev/null, /dev/stdout, a FIFO) is
+  // written as it is: renaming a file over it would replace it, which root
+  // may do to /dev/null. Only regular files and new paths get the rename.
+  std::error_code kind_error;
+  const auto kind = std::filesystem::status(path, kind_error).type();
+  if (!kind_error && kind != std::filesystem::file_type::regular && kind != std::filesystem::file_type::not_found &&
+      kind != std::filesystem::file_type::directory)
+    return write_straight(path, text);
   {
     std::ofstream out(tmp, std::ios::binary);
     if (out) out.write(text.data(), static_cast<std::streamsize>(text.size()));

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iterator>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -54,6 +56,27 @@ std::string tool_error_reasons(const Ran& r) {
   const json report = json::parse(r.out);
   EXPECT_EQ(report["verdict"], "error");
   return report["reasons"].dump();
+}
+
+// A path that names a device or a pipe (/dev/null, /dev/stdout as --junit)
+// is written into, not replaced: a file renamed over it would take its place,
+// as root does to /dev/null. A FIFO stands in for the device.
+TEST(Hardening, WritingToAPipeOrDeviceWritesIntoItAndLeavesItInPlace) {
+  ScratchDir dir("write-fifo");
+  const auto fifo = dir.path() / "out.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] {
+    std::ifstream in(fifo, std::ios::binary);
+    received.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  });
+  std::string error;
+  const bool written = write_file(fifo, "one result\n", error);
+  reader.join();
+  EXPECT_TRUE(written) << error;
+  EXPECT_EQ(received, "one result\n");
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo)) << "the pipe is still a pipe";
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out.fifo.tmp"));
 }
 
 TEST(Hardening, AnOutFolderInUseByAnotherCommandIsRefused) {
