@@ -64,6 +64,11 @@ void setup_run(CLI::App& app, Context& context) {
   cmd->add_option("--stress-seconds", d.stress_seconds, "How long each stress child runs")
       ->check(finite_range(0.01, 3600.0))
       ->capture_default_str();
+  cmd->add_option("--stress-repetitions", d.stress_repetitions,
+                  "Runs the stress child makes back to back in --stress-seconds: throughput is their median, "
+                  "with the slowest and fastest beside it")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   cmd->add_option("--profile-seconds", d.profile_seconds,
                   "CPU profile of each variant's stress workload, in seconds (0: none). Up to --stress-seconds, "
                   "the stress child itself is profiled (for its whole run); longer, a profiled child of its own runs. The "

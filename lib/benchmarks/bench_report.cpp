@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/pieces.hpp"
 #include "reports/text_report.hpp"
 
 namespace lockedges {
@@ -83,16 +84,8 @@ struct Samples {
   }
 };
 
-// The unit a rate is written in: its scale and suffix.
-std::pair<double, const char*> rate_unit(double per_second) {
-  if (per_second >= 1e9) return {1e9, "G"};
-  if (per_second >= 1e6) return {1e6, "M"};
-  if (per_second >= 1e3) return {1e3, "k"};
-  return {1, ""};
-}
-
 std::string rate_text(double per_second) {
-  const auto [scale, suffix] = rate_unit(per_second);
+  const auto [scale, suffix] = count_unit(per_second);
   if (scale >= 1e6) return fmt::format("{:.2f}{}/s", per_second / scale, suffix);
   return fmt::format("{:.1f}{}/s", per_second / scale, suffix);
 }
@@ -101,10 +94,8 @@ std::string rate_text(double per_second) {
 // `cell`'s own rate; "" without repetitions.
 std::string spread_text(const BenchCell& cell) {
   if (cell.repetitions < 2) return "";
-  const double scale = rate_unit(cell.per_second).first;
-  return fmt::format(" ({:.1f}-{:.1f})", cell.min_per_second / scale, cell.max_per_second / scale);
+  return lockedges::spread_text(cell.per_second, cell.min_per_second, cell.max_per_second);
 }
-
 
 }  // namespace
 

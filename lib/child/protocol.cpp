@@ -1,5 +1,6 @@
 #include "child/protocol.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -18,6 +19,7 @@ namespace {
 constexpr const char* kMode = "--mode";
 constexpr const char* kSeconds = "--seconds";
 constexpr const char* kIterations = "--iterations";
+constexpr const char* kRepetitions = "--repetitions";
 constexpr const char* kAwaitTimeout = "--await-timeout";
 constexpr const char* kResult = "--result";
 constexpr const char* kProfile = "--profile";
@@ -134,7 +136,12 @@ bool read_result(const json& j, WorkerResult& r) {
                    return true;
                  }) &&
       read_field(j, "worker_threads", r.worker_threads) && read_array(j, "events", r.events, read_event) &&
-      read_array(j, "locks", r.locks, read_lock) && read_field(j, "deadlock", r.deadlock);
+      read_array(j, "locks", r.locks, read_lock) && read_field(j, "deadlock", r.deadlock) &&
+      read_array(j, "repetition_ops_per_second", r.repetition_rates, [](const json& rate, double& out) {
+        if (!rate.is_number() || !std::isfinite(rate.get<double>()) || rate.get<double>() < 0) return false;
+        out = rate.get<double>();
+        return true;
+      });
   r.mode = mode == "stress" ? Mode::kStress : Mode::kForced;
   return ok;
 }
@@ -145,6 +152,7 @@ std::vector<std::string> worker_args(const WorkerRequest& r) {
   const Limits defaults;
   std::vector<std::string> args{"worker", r.scenario, r.variant, kMode, std::string(to_string(r.mode))};
   if (r.mode == Mode::kStress) args.insert(args.end(), {kSeconds, number(r.limits.stress_seconds)});
+  if (r.repetitions != 1) args.insert(args.end(), {kRepetitions, std::to_string(r.repetitions)});
   if (r.limits.stress_iterations != defaults.stress_iterations)
     args.insert(args.end(), {kIterations, std::to_string(r.limits.stress_iterations)});
   if (r.limits.await_timeout_seconds != defaults.await_timeout_seconds)
@@ -188,6 +196,7 @@ void add_worker_options(CLI::App& cmd, WorkerRequest& r) {
       ->check(CLI::IsMember({"forced", "stress"}));
   cmd.add_option(kSeconds, r.limits.stress_seconds)->check(finite_range(1e-6, 86400.0));
   cmd.add_option(kIterations, r.limits.stress_iterations);
+  cmd.add_option(kRepetitions, r.repetitions)->check(CLI::Range(1, 1000));
   cmd.add_option(kAwaitTimeout, r.limits.await_timeout_seconds)->check(finite_range(1e-6, 86400.0));
   cmd.add_option(kResult, r.result_path)->required();
   cmd.add_option(kProfile, r.profile_path);
@@ -246,7 +255,41 @@ json to_json(const WorkerResult& r) {
   auto& locks = j["locks"] = json::array();
   for (const auto& l : r.locks) locks.push_back(to_json(l));
   if (!r.deadlock.empty()) j["deadlock"] = r.deadlock;
+  if (!r.repetition_rates.empty()) j["repetition_ops_per_second"] = r.repetition_rates;
   return j;
+}
+
+void add_repetition(WorkerResult& total, const WorkerResult& one) {
+  const double rate = one.elapsed_seconds > 0 ? static_cast<double>(one.ops) / one.elapsed_seconds : 0;
+  if (total.repetition_rates.empty()) {  // the first
+    total = one;
+    total.repetition_rates = {rate};
+    return;
+  }
+  total.schedule_completed = total.schedule_completed && one.schedule_completed;
+  total.elapsed_seconds += one.elapsed_seconds;
+  total.ops += one.ops;
+  for (const auto& [name, count] : one.symptoms) total.symptoms[name] += count;
+  for (const LockStats& l : one.locks) {
+    auto same = std::find_if(total.locks.begin(), total.locks.end(),
+                             [&l](const LockStats& t) { return t.name == l.name; });
+    if (same == total.locks.end()) {
+      total.locks.push_back(l);
+      continue;
+    }
+    same->exclusive_acquisitions += l.exclusive_acquisitions;
+    same->shared_acquisitions += l.shared_acquisitions;
+    same->contended += l.contended;
+    same->timed_waits += l.timed_waits;
+    same->total_wait_ns += l.total_wait_ns;
+    same->max_wait_ns = std::max(same->max_wait_ns, l.max_wait_ns);
+    same->p99_wait_ns = std::max(same->p99_wait_ns, l.p99_wait_ns);
+    same->hold_samples += l.hold_samples;
+    same->total_hold_ns += l.total_hold_ns;
+    same->max_hold_ns = std::max(same->max_hold_ns, l.max_hold_ns);
+  }
+  if (!one.deadlock.empty()) total.deadlock = one.deadlock;
+  total.repetition_rates.push_back(rate);
 }
 
 std::optional<WorkerResult> parse_worker_result(std::string_view text) {

@@ -39,6 +39,10 @@ struct WorkerRequest {
   std::string variant;
   Mode mode = Mode::kForced;
   Limits limits;
+  // Stress: the run is split into this many runs back to back, each of
+  // limits.stress_seconds / repetitions, so one child gives the spread of
+  // its throughput in the same time.
+  int repetitions = 1;
   std::string result_path;   // where the JSON result goes; "-" for standard output
   std::string profile_path;  // stress mode: write a gperftools CPU profile here ("" = none)
   bool mark_start = false;   // write kStartMark and CLOCK_MONOTONIC ns to stderr as the variant starts
@@ -87,7 +91,13 @@ struct WorkerResult {
   std::vector<Event> events;         // in seq order, schedule events described
   std::vector<LockStats> locks;
   std::string deadlock;              // the watchdog's description, when the threads deadlocked
+  std::vector<double> repetition_rates;  // stress: each repetition's ops per second, in order
 };
+
+// add_repetition — folds `one` (a repetition's result) into `total`: times,
+// ops and symptoms add up, the locks of the same name merge (counts and
+// totals add, maxima and p99 are the largest), and one's rate is appended.
+void add_repetition(WorkerResult& total, const WorkerResult& one);
 
 // What a finished run gives the parent.
 WorkerResult worker_result(const Run& run, const WorkerRequest& request);

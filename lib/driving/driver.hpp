@@ -29,6 +29,7 @@ struct DriverOptions {
   int asan_runs = 1;             // of those runs, how many also run in the ASan + UBSan build
   int jobs = 2;                  // forced-schedule children at a time
   double stress_seconds = 0.5;   // how long each stress child runs
+  int stress_repetitions = 5;    // runs back to back in that time, for the spread of throughput
   // CPU profile per variant (0: none). Up to stress_seconds, the stress
   // child itself is profiled; longer, a profiled child of its own runs.
   double profile_seconds = 0.5;

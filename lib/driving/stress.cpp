@@ -16,6 +16,7 @@ bool run_stress(const Scenario& scenario, const DriverOptions& options, const st
   request.variant = v.name;
   request.mode = Mode::kStress;
   request.limits.stress_seconds = options.stress_seconds;
+  request.repetitions = options.stress_repetitions;
   request.result_path = (dir / "stress.json").string();
   if (profiled) request.profile_path = (dir / "cpu.prof").string();
   ChildSpec spec = worker_child(options.binaries.plain, request, dir / "stress");
@@ -44,6 +45,16 @@ bool run_stress(const Scenario& scenario, const DriverOptions& options, const st
     s.seconds = result->elapsed_seconds;
     s.ops = result->ops;
     s.ops_per_second = s.seconds > 0 ? static_cast<double>(s.ops) / s.seconds : 0;
+    s.ops_per_second_min = s.ops_per_second_max = s.ops_per_second;
+    s.repetition_rates = result->repetition_rates;
+    if (s.repetition_rates.size() >= 2) {
+      std::vector<double> sorted = s.repetition_rates;
+      std::sort(sorted.begin(), sorted.end());
+      const std::size_t n = sorted.size();
+      s.ops_per_second = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      s.ops_per_second_min = sorted.front();
+      s.ops_per_second_max = sorted.back();
+    }
     s.symptoms = result->symptoms;
     s.locks = result->locks;
     s.deadlock = result->deadlock;

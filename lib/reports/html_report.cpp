@@ -234,7 +234,7 @@ std::string cost_section(const ScenarioReport& r) {
     out += fmt::format(
         "<tr><th>{}{}</th><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>"
         "<td class=\"num\">{}</td></tr>\n",
-        html_escape(v.name), role_badge(v), v.stress.ran ? human_count(v.stress.ops_per_second) : "-",
+        html_escape(v.name), role_badge(v), throughput_text(v.stress, ""),
         bar(max_ops > 0 ? v.stress.ops_per_second / max_ops : 0, "ops"), duration_text(wait, kHtmlMicro),
         bar(max_wait > 0 ? static_cast<double>(wait) / static_cast<double>(max_wait) : 0, "wait"), waits);
   }

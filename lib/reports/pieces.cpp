@@ -79,7 +79,7 @@ Rows comparison_rows(const ScenarioReport& r) {
   for (const auto& name : names)
     row(name, [&](const VariantReport& v) { return symptom_cell(v, name); });
   row("throughput", [](const VariantReport& v) {
-    return v.stress.ran ? human_count(v.stress.ops_per_second) + " ops/s" : std::string("-");
+    return throughput_text(v.stress, " ops/s");
   });
   row("lock wait", wait_cell);
   row("CPU profile", profile_cell);
@@ -138,11 +138,31 @@ std::vector<int> interleaving_threads(const VariantReport& v) {
 
 std::string event_text(const Event& e) { return e.what.empty() ? e.kind : e.what; }
 
+std::pair<double, const char*> count_unit(double value) {
+  if (value >= 1e9) return {1e9, "G"};
+  if (value >= 1e6) return {1e6, "M"};
+  if (value >= 1e3) return {1e3, "k"};
+  return {1, ""};
+}
+
 std::string human_count(double value) {
-  if (value >= 1e9) return fmt::format("{:.2f}G", value / 1e9);
-  if (value >= 1e6) return fmt::format("{:.2f}M", value / 1e6);
-  if (value >= 1e3) return fmt::format("{:.1f}k", value / 1e3);
+  const auto [scale, suffix] = count_unit(value);
+  if (scale >= 1e6) return fmt::format("{:.2f}{}", value / scale, suffix);
+  if (scale >= 1e3) return fmt::format("{:.1f}{}", value / scale, suffix);
   return fmt::format("{:.0f}", value);
+}
+
+std::string throughput_text(const StressResult& stress, std::string_view unit) {
+  if (!stress.ran) return "-";
+  std::string text = human_count(stress.ops_per_second) + std::string(unit);
+  if (stress.repetition_rates.size() >= 2)
+    text += spread_text(stress.ops_per_second, stress.ops_per_second_min, stress.ops_per_second_max);
+  return text;
+}
+
+std::string spread_text(double value, double least, double most) {
+  const double scale = count_unit(value).first;
+  return fmt::format(" ({:.1f}-{:.1f})", least / scale, most / scale);
 }
 
 std::string duration_text(std::int64_t ns, std::string_view micro) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "reports/report.hpp"
@@ -46,6 +47,14 @@ std::string event_text(const Event& event);
 
 // "3.2M", "850k", "12" — for ops/s in narrow columns.
 std::string human_count(double value);
+// The unit human_count writes `value` in: its scale and suffix (1e6, "M").
+std::pair<double, const char*> count_unit(double value);
+// " (11.9-12.8)": the least and the most of repetitions around `value`, in
+// the unit human_count writes `value` in.
+std::string spread_text(double value, double least, double most);
+// "12.30M ops/s (11.0-13.1)": the stress throughput (the repetitions'
+// median), `unit`, and with repetitions their spread; "-" if none ran.
+std::string throughput_text(const StressResult& stress, std::string_view unit);
 // "1.5 ms", "12.0 us", "850 ns". `micro` spells the microsecond: "us" in
 // plain text, "\u00b5s" (µs) on the HTML page.
 std::string duration_text(std::int64_t ns, std::string_view micro = "us");

@@ -42,7 +42,13 @@ struct StressResult {
   bool ran = false;
   double seconds = 0;
   std::uint64_t ops = 0;
+  // With repetitions (the stress time split into runs back to back), the
+  // median of their rates, and their least and most; without, ops / seconds
+  // for all three.
   double ops_per_second = 0;
+  double ops_per_second_min = 0;
+  double ops_per_second_max = 0;
+  std::vector<double> repetition_rates;  // each repetition's ops per second, in order
   std::map<std::string, std::int64_t> symptoms;
   std::string outcome;      // "exit 0", "killed by SIGSEGV (...)", "timed out ..."
   int signal = 0;           // non-zero: the child died of this signal

@@ -1,5 +1,6 @@
 #include "worker/worker.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -19,6 +20,9 @@
 namespace lockedges {
 
 namespace {
+
+std::atomic<bool> g_stop_requested{false};  // SIGTERM: set from a signal handler, lock-free
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 // Written beside the target and renamed, so the driver never reads half a file.
 bool write_result(const std::string& path, const nlohmann::json& j) {
@@ -63,43 +67,62 @@ int run_worker(const WorkerRequest& request) {
   }
   // A stress run asked to stop (the driver's Ctrl-C) ends its loops and
   // still writes its result and profile.
-  if (request.mode == Mode::kStress) std::signal(SIGTERM, [](int) { Run::request_stop(); });
+  if (request.mode == Mode::kStress) std::signal(SIGTERM, [](int) {
+    g_stop_requested.store(true, std::memory_order_relaxed);
+    Run::request_stop();
+  });
   // A parent that went away closes the pipes: the run goes on unstepped.
   if (stepping) std::signal(SIGPIPE, SIG_IGN);
   try {
     std::unique_ptr<StepGate> gate;
     if (stepping) gate = std::make_unique<StepGate>(request.step_events_fd, request.step_go_fd);
-    Run run(request.mode, request.limits);
-    if (gate) {
-      run.step_through(gate.get());
-      gate->start();
+    // A stress run split into repetitions: back to back, each a run of its
+    // own for its share of the time; the result adds them up.
+    const int repetitions = request.mode == Mode::kStress ? request.repetitions : 1;
+    Limits limits = request.limits;
+    limits.stress_seconds /= repetitions;
+    WorkerResult total;
+    for (int repetition = 0; repetition < repetitions; ++repetition) {
+      Run run(request.mode, limits);
+      if (gate) {
+        run.step_through(gate.get());
+        gate->start();
+      }
+      // A deadlocked stress run never returns: the watchdog writes what it
+      // saw (the repetitions before it included) and ends the process (the
+      // threads cannot be joined).
+      run.on_deadlock([&run, &request, &total, profiling](const std::string& description) {
+        // The profile up to the deadlock is written whole; the blocked
+        // threads take no samples.
+        if (profiling) profiler::stop();
+        WorkerResult result = worker_result(run, request);
+        result.symptoms["deadlocks"] = 1;
+        result.deadlock = description;
+        add_repetition(total, result);
+        const bool written = write_result(request.result_path, to_json(total));
+        std::cerr << "lockedges worker: deadlock: " << description << '\n';
+        std::_Exit(written ? 0 : kWorkerFailed);
+      });
+      if (request.mark_start && repetition == 0) {
+        // CLOCK_MONOTONIC is the whole machine's clock: the parent measures
+        // from here (after start-up) to the moment it sees the child end.
+        const auto now = std::chrono::steady_clock::now().time_since_epoch();
+        std::cerr << kStartMark << std::chrono::duration_cast<std::chrono::nanoseconds>(now).count() << std::endl;
+      }
+      if (request.mode == Mode::kForced)
+        variant->forced(run);
+      else
+        variant->stress(run);
+      if (gate) gate->stop();  // every thread of the run has joined
+      if (request.mode == Mode::kForced) {
+        total = worker_result(run, request);
+      } else {
+        add_repetition(total, worker_result(run, request));
+        if (g_stop_requested.load(std::memory_order_relaxed)) break;  // Ctrl-C: what ran so far is the result
+      }
     }
-    // A deadlocked stress run never returns: the watchdog writes what it saw
-    // and ends the process (the threads cannot be joined).
-    run.on_deadlock([&run, &request, profiling](const std::string& description) {
-      // The profile up to the deadlock is written whole; the blocked threads
-      // take no samples.
-      if (profiling) profiler::stop();
-      WorkerResult result = worker_result(run, request);
-      result.symptoms["deadlocks"] = 1;
-      result.deadlock = description;
-      const bool written = write_result(request.result_path, to_json(result));
-      std::cerr << "lockedges worker: deadlock: " << description << '\n';
-      std::_Exit(written ? 0 : kWorkerFailed);
-    });
-    if (request.mark_start) {
-      // CLOCK_MONOTONIC is the whole machine's clock: the parent measures
-      // from here (after start-up) to the moment it sees the child end.
-      const auto now = std::chrono::steady_clock::now().time_since_epoch();
-      std::cerr << kStartMark << std::chrono::duration_cast<std::chrono::nanoseconds>(now).count() << std::endl;
-    }
-    if (request.mode == Mode::kForced)
-      variant->forced(run);
-    else
-      variant->stress(run);
-    if (gate) gate->stop();  // every thread of the run has joined
     if (profiling) profiler::stop();
-    if (!write_result(request.result_path, to_json(worker_result(run, request)))) {
+    if (!write_result(request.result_path, to_json(total))) {
       std::cerr << "lockedges worker: cannot write " << request.result_path << '\n';
       return kWorkerFailed;
     }

@@ -161,6 +161,24 @@ TEST_P(EveryScenario, StressModeCountsOpsAndSymptoms) {
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, EveryScenario, ::testing::ValuesIn(scenario_names()), testing::param_name);
 
+// A stress child split into repetitions runs them back to back and adds
+// them up: with an iteration bound each repetition runs it in full, so the
+// ops are exact, and each repetition's rate comes back in order. The locks
+// of the repetitions merge by name into one row each.
+TEST(Stress, RepetitionsAddUpAndEachGivesItsRate) {
+  const auto r = run(bin("lockedges"), {"worker", "nested-field", "fixed", "--mode", "stress", "--iterations", "200",
+                                        "--repetitions", "3", "--seconds", "10", "--result", "-"},
+                     {}, /*timeout=*/30);
+  ASSERT_EQ(r.code(), 0) << r.err;
+  const json result = json::parse(r.out);
+  EXPECT_EQ(result["ops"], 3 * 200 * result["worker_threads"].get<int>());
+  ASSERT_EQ(result["repetition_ops_per_second"].size(), 3u);
+  for (const auto& rate : result["repetition_ops_per_second"]) EXPECT_GT(rate.get<double>(), 0);
+  ASSERT_EQ(result["locks"].size(), 1u) << result["locks"];
+  EXPECT_EQ(result["locks"][0]["exclusive_acquisitions"], 3 * 200 * result["worker_threads"].get<int>())
+      << "each birthday takes the exclusive lock once";
+}
+
 // The CPU profile: a pprof file google-pprof reads, a flame graph, the top
 // functions, and every worker thread sampled (per-thread timers): the
 // deferred-lambda-write stress has writers (bump_broken) and a reader
