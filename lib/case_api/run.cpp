@@ -257,7 +257,6 @@ void Run::request_stop() {
   stopping_.store(true, std::memory_order_relaxed);
 }
 
-
 void describe_schedule_events(std::vector<Event>& events, const std::vector<std::string>& thread_names) {
   for (auto& e : events) {
     if (e.peer < 0) continue;

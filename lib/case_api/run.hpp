@@ -160,8 +160,10 @@ class Run {
   }
 
   // Run::request_stop — ends every stress loop early (async-signal-safe: the
-  // worker calls it from its SIGTERM handler).
+  // worker calls it from its SIGTERM handler); stop_was_requested says so
+  // afterwards, to a loop over runs.
   static void request_stop();
+  static bool stop_was_requested() { return stop_requested_.load(std::memory_order_relaxed); }
 
   // Run::ops / Run::symptom — set by the variant's own thread after its
   // threads have joined (not thread-safe by design: nothing here may

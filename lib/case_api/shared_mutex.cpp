@@ -66,13 +66,10 @@ int SharedMutex::claim_reader_slot() {
 }
 
 void SharedMutex::count_shared_slowly() {
-  const int slot = t_reader_slot_ >= 0 ? t_reader_slot_ : claim_reader_slot();
-  if (slot < kReaderSlots) {
-    std::atomic<std::uint64_t>& n = shared_[slot].acquisitions;
-    n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // its thread's alone
-  } else {
+  if (t_reader_slot_ < 0 && claim_reader_slot() < kReaderSlots)
+    count_shared();  // in the slot just claimed
+  else
     shared_[kReaderSlots].acquisitions.fetch_add(1, std::memory_order_relaxed);
-  }
 }
 
 SharedMutex::SharedMutex(std::string name) : name_(std::move(name)) {}

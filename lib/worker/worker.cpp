@@ -1,6 +1,5 @@
 #include "worker/worker.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -20,9 +19,6 @@
 namespace lockedges {
 
 namespace {
-
-std::atomic<bool> g_stop_requested{false};  // SIGTERM: set from a signal handler, lock-free
-static_assert(std::atomic<bool>::is_always_lock_free);
 
 // Written beside the target and renamed, so the driver never reads half a file.
 bool write_result(const std::string& path, const nlohmann::json& j) {
@@ -67,10 +63,7 @@ int run_worker(const WorkerRequest& request) {
   }
   // A stress run asked to stop (the driver's Ctrl-C) ends its loops and
   // still writes its result and profile.
-  if (request.mode == Mode::kStress) std::signal(SIGTERM, [](int) {
-    g_stop_requested.store(true, std::memory_order_relaxed);
-    Run::request_stop();
-  });
+  if (request.mode == Mode::kStress) std::signal(SIGTERM, [](int) { Run::request_stop(); });
   // A parent that went away closes the pipes: the run goes on unstepped.
   if (stepping) std::signal(SIGPIPE, SIG_IGN);
   try {
@@ -118,7 +111,7 @@ int run_worker(const WorkerRequest& request) {
         total = worker_result(run, request);
       } else {
         add_repetition(total, worker_result(run, request));
-        if (g_stop_requested.load(std::memory_order_relaxed)) break;  // Ctrl-C: what ran so far is the result
+        if (Run::stop_was_requested()) break;  // Ctrl-C: what ran so far is the result
       }
     }
     if (profiling) profiler::stop();

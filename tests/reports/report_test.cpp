@@ -69,6 +69,19 @@ tsan::Finding race_on_tags(const ScenarioReport& r) {
   return f;
 }
 
+// Throughput is the repetitions' median with their slowest and fastest, in
+// every format; with one repetition there is no range to show.
+TEST(Reports, ThroughputShowsTheRepetitionsSpreadInEveryFormat) {
+  ScenarioReport r = testing::sample_report();
+  const std::string spread = "2.00M ops/s (1.8-2.3)";
+  EXPECT_TRUE(contains(render_text({r}), spread)) << render_text({r});
+  EXPECT_TRUE(contains(render_markdown({r}), spread));
+  EXPECT_TRUE(contains(render_html({r}), "2.00M (1.8-2.3)"));
+  for (auto& v : r.variants) v.stress.repetition_rates = {2e6};
+  EXPECT_FALSE(contains(render_text({r}), "(1.8-2.3)"));
+  EXPECT_TRUE(contains(render_text({r}), "2.00M ops/s"));
+}
+
 TEST(HtmlReport, EscapesHostileTextFromLogsAndCases) {
   ScenarioReport r = report_for(testing::registered("deferred-lambda-write"));
   r.title = "maps & locks <b>bold</b>";
