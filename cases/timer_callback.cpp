@@ -267,12 +267,13 @@ void stress(Run& run) {
   {
     TimerQueue timers;  // inner scope: destroyed (cancel, wait, join) before `p`
     auto writer = [&](std::size_t w) {
-      std::array<TimerQueue::Id, kPending> pending{};
+      std::array<TimerQueue::Id, kPending> pending;
+      pending.fill(TimerQueue::kNoTimer);  // a short run may fill fewer than kPending
       for (std::uint64_t i = 0; run.keep_going(i); ++i, ++writes[w]) {
         const std::string& item = kItems[(i + w) % kItems.size()];
         set_price(p, item, 200 + static_cast<long>(i % 100));
         TimerQueue::Id& slot = pending[i % kPending];
-        if (slot != 0) timers.cancel(slot);
+        if (slot != TimerQueue::kNoTimer) timers.cancel(slot);
         slot = Discount(p, timers, item);
       }
       for (const TimerQueue::Id id : pending) timers.cancel_and_wait(id);  // none outlives the writer

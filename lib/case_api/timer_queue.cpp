@@ -37,7 +37,9 @@ bool TimerQueue::cancel(Id id) {
 bool TimerQueue::cancel_and_wait(Id id) {
   std::unique_lock lock(mu_);
   const bool was_pending = callbacks_.erase(id) > 0;
-  cv_.wait(lock, [&] { return running_ != id; });
+  // running_ is kNoTimer while no callback runs: waiting for kNoTimer to
+  // stop running would wait for ever.
+  if (id != kNoTimer) cv_.wait(lock, [&] { return running_ != id; });
   return was_pending;
 }
 
@@ -70,7 +72,7 @@ void TimerQueue::loop() {
     callback();
     callback = nullptr;  // its captures die before cancel_and_wait() may return
     lock.lock();
-    running_ = 0;
+    running_ = kNoTimer;
     ++fired_;
     cv_.notify_all();
   }

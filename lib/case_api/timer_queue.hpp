@@ -26,6 +26,9 @@ namespace lockedges {
 class TimerQueue {
  public:
   using Id = std::uint64_t;
+  // No timer: what an empty slot in a caller's table of ids holds.
+  // Cancelling it does nothing and returns at once.
+  static constexpr Id kNoTimer = 0;
 
   explicit TimerQueue(std::string name = "timer");
   // TimerQueue::~TimerQueue — drops every pending callback, waits for the
@@ -35,7 +38,7 @@ class TimerQueue {
   TimerQueue& operator=(const TimerQueue&) = delete;
 
   // TimerQueue::schedule — runs `callback` on the timer thread once `delay`
-  // has passed. Returns an id for cancel().
+  // has passed. Returns an id for cancel(), never kNoTimer.
   Id schedule(std::chrono::nanoseconds delay, std::function<void()> callback);
 
   // TimerQueue::cancel — true when the callback was still pending and now
@@ -43,7 +46,8 @@ class TimerQueue {
   bool cancel(Id id);
 
   // TimerQueue::cancel_and_wait — cancel(), and if the callback is running
-  // right now, wait until it returns. Never call it from a callback.
+  // right now, wait until it returns. Never call it from a callback. An id
+  // that is not running (kNoTimer included) returns at once.
   bool cancel_and_wait(Id id);
 
   // Callbacks that have run to the end.
@@ -56,8 +60,8 @@ class TimerQueue {
   std::condition_variable cv_;
   std::multimap<std::chrono::steady_clock::time_point, Id> due_;  // under mu_
   std::map<Id, std::function<void()>> callbacks_;                  // under mu_
-  Id next_id_ = 1;                                                 // under mu_
-  Id running_ = 0;                                                 // under mu_
+  Id next_id_ = kNoTimer + 1;                                      // under mu_
+  Id running_ = kNoTimer;                                          // under mu_
   std::uint64_t fired_ = 0;                                        // under mu_
   bool stop_ = false;                                              // under mu_
   int slot_ = -1;  // the timer thread's slot in the current run, or -1

@@ -58,6 +58,25 @@ TEST(TimerQueue, CancelAndWaitWaitsForTheCallbackInFlight) {
   EXPECT_TRUE(finished);
 }
 
+// An empty slot in a table of ids holds kNoTimer; cancelling it must not
+// wait for "the callback kNoTimer" to stop running, which is what the idle
+// timer thread's running_ says. (A stress run too short to arm every slot
+// hung here.) Waited for on another thread, so a regression fails (the
+// thread still joinable ends the test binary) rather than hangs.
+TEST(TimerQueue, CancellingNoTimerReturnsAtOnce) {
+  lockedges::TimerQueue timers;
+  std::atomic<bool> returned{false};
+  std::thread canceller([&] {
+    EXPECT_FALSE(timers.cancel(TimerQueue::kNoTimer));
+    EXPECT_FALSE(timers.cancel_and_wait(TimerQueue::kNoTimer));
+    returned = true;
+  });
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!returned && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+  ASSERT_TRUE(returned) << "cancel_and_wait(kNoTimer) waits for ever";
+  canceller.join();
+}
+
 TEST(TimerQueue, TheTimerThreadTakesASlotInTheRun) {
   lockedges::Run run(Mode::kForced, Limits{});
   {
