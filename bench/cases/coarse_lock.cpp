@@ -64,8 +64,9 @@ std::int64_t session_expiry(SplitStore& s, std::uint64_t id) {
   std::shared_lock lock(s.sessions_mu_);
   return find_session(s.sessions, id);
 }
-std::int64_t session_expiry(StripedStore& s, std::uint64_t id) {
-  SessionShard& shard = s.shard(id);
+template <typename Lock>
+std::int64_t session_expiry(BasicStripedStore<Lock>& s, std::uint64_t id) {
+  auto& shard = s.shard(id);
   std::shared_lock lock(shard.mu_);
   return find_session(shard.map, id);
 }
@@ -107,8 +108,13 @@ const lockedges::BenchRegistration kStores{kRegistration, lockedges::StoreCompar
                 .make = lockedges::store_mix_factory<MixStore<SplitStore>, SessionsMix>()},
                {.name = "fixed-striped",
                 .role = "fixed",
-                .summary = "config's own SharedMutex; sessions in 64 shards, a SharedMutex each",
-                .make = lockedges::store_mix_factory<MixStore<StripedStore>, SessionsMix>()}},
+                .summary = "config read with no lock; sessions in 512 shards, a SharedMutex each",
+                .make = lockedges::store_mix_factory<MixStore<StripedStore>, SessionsMix>()},
+               {.name = "fixed-striped, bare lock",
+                .role = "fixed",
+                .summary = "fixed-striped on std::shared_mutex, nothing recorded (a benchmark build)",
+                .make = lockedges::store_mix_factory<MixStore<BasicStripedStore<lockedges::BareSharedMutex>>,
+                                                     SessionsMix>()}},
     .libraries = lockedges::libraries::stores<SessionsMix>()}};
 
 }  // namespace

@@ -36,7 +36,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <shared_mutex>
 #include <string>
+#include <string_view>
 
 #include "benchmarks/bench_registry.hpp"
 
@@ -64,6 +66,16 @@ class StoreMix final : public BenchFixture {
  private:
   std::uint64_t write_percent_;
   Store store_;
+};
+
+// BareSharedMutex — a std::shared_mutex that takes SharedMutex's name
+// argument and records nothing: the lock of a store's benchmark build, so a
+// case's store can be compared with a library without the case's
+// instrumentation in the measured path (bench's instrumentation group shows
+// what that costs on its own).
+class BareSharedMutex : public std::shared_mutex {
+ public:
+  explicit BareSharedMutex(std::string_view /*name*/) {}
 };
 
 // The StoreBench::make of a Store driven by StoreMix over Mix.

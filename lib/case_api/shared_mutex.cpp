@@ -1,5 +1,6 @@
 #include "case_api/shared_mutex.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <cstdint>
@@ -123,6 +124,19 @@ void SharedMutex::released_noted() {
   hold_samples_.store(hold_samples_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   total_hold_ns_.store(total_hold_ns_.load(std::memory_order_relaxed) + held, std::memory_order_relaxed);
   if (held > max_hold_ns_.load(std::memory_order_relaxed)) max_hold_ns_.store(held, std::memory_order_relaxed);
+}
+
+void merge_into(LockStats& total, const LockStats& more) {
+  total.exclusive_acquisitions += more.exclusive_acquisitions;
+  total.shared_acquisitions += more.shared_acquisitions;
+  total.contended += more.contended;
+  total.timed_waits += more.timed_waits;
+  total.total_wait_ns += more.total_wait_ns;
+  total.max_wait_ns = std::max(total.max_wait_ns, more.max_wait_ns);
+  total.p99_wait_ns = std::max(total.p99_wait_ns, more.p99_wait_ns);
+  total.hold_samples += more.hold_samples;
+  total.total_hold_ns += more.total_hold_ns;
+  total.max_hold_ns = std::max(total.max_hold_ns, more.max_hold_ns);
 }
 
 LockStats SharedMutex::stats() const {

@@ -59,6 +59,12 @@ struct LockStats {
   std::int64_t max_hold_ns = 0;
 };
 
+// Adds `more`'s numbers to `total`'s (the same lock in another run, or a
+// lock of the same family): counts and totals add, maxima and the p99 are
+// the larger of the two (so a merged p99 is the worst part's, not a
+// percentile of the union).
+void merge_into(LockStats& total, const LockStats& more);
+
 class SharedMutex {
  public:
   // `name` labels the lock in events and reports, e.g. "store.mu_".

@@ -277,16 +277,7 @@ void add_repetition(WorkerResult& total, const WorkerResult& one) {
       total.locks.push_back(l);
       continue;
     }
-    same->exclusive_acquisitions += l.exclusive_acquisitions;
-    same->shared_acquisitions += l.shared_acquisitions;
-    same->contended += l.contended;
-    same->timed_waits += l.timed_waits;
-    same->total_wait_ns += l.total_wait_ns;
-    same->max_wait_ns = std::max(same->max_wait_ns, l.max_wait_ns);
-    same->p99_wait_ns = std::max(same->p99_wait_ns, l.p99_wait_ns);
-    same->hold_samples += l.hold_samples;
-    same->total_hold_ns += l.total_hold_ns;
-    same->max_hold_ns = std::max(same->max_hold_ns, l.max_hold_ns);
+    merge_into(*same, l);
   }
   if (!one.deadlock.empty()) total.deadlock = one.deadlock;
   total.repetition_rates.push_back(rate);

@@ -245,7 +245,7 @@ std::string cost_section(const ScenarioReport& r) {
          "<th class=\"num\">max wait</th><th class=\"num\">max hold</th></tr></thead>\n<tbody>\n";
   bool any = false;
   for (const auto& v : r.variants)
-    for (const auto& l : v.stress.locks) {
+    for (const auto& l : lock_families(v.stress.locks)) {
       any = true;
       out += fmt::format(
           "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"

@@ -49,6 +49,46 @@ std::string profile_cell(const VariantReport& v) {
 
 }  // namespace
 
+namespace {
+// `name` with every "[<digits>]" written "[*]".
+std::string family_of(std::string_view name) {
+  std::string family;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    std::size_t end = i + 1;
+    while (name[i] == '[' && end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
+    if (name[i] == '[' && end > i + 1 && end < name.size() && name[end] == ']') {
+      family += "[*]";
+      i = end;
+    } else {
+      family += name[i];
+    }
+  }
+  return family;
+}
+}  // namespace
+
+std::vector<LockStats> lock_families(const std::vector<LockStats>& locks) {
+  std::vector<LockStats> families;
+  std::vector<std::size_t> members;
+  std::vector<std::string> keys;
+  for (const LockStats& l : locks) {
+    const std::string key = family_of(l.name);
+    const auto at = std::find(keys.begin(), keys.end(), key);
+    if (at == keys.end()) {
+      keys.push_back(key);
+      families.push_back(l);
+      members.push_back(1);
+      continue;
+    }
+    const auto i = static_cast<std::size_t>(at - keys.begin());
+    merge_into(families[i], l);
+    ++members[i];
+  }
+  for (std::size_t i = 0; i < families.size(); ++i)
+    if (members[i] > 1) families[i].name = fmt::format("{}, {} locks", keys[i], members[i]);
+  return families;
+}
+
 // The rows of the side-by-side table: a label, then one cell per variant.
 Rows comparison_rows(const ScenarioReport& r) {
   Rows rows;

@@ -29,6 +29,13 @@ std::string md_inline(std::string_view text);
 // Inline code that survives backticks in the text.
 std::string md_code(std::string_view text);
 
+// The locks of a stress run, one row per family: locks whose names differ
+// only in the numbers in brackets (a striped store's "sessions[3].mu_") are
+// merged (merge_into) under "sessions[*].mu_, 512 locks", so a table of
+// locks stays readable; a lock alone in its family keeps its own name. In
+// the order each family first appears.
+std::vector<LockStats> lock_families(const std::vector<LockStats>& locks);
+
 // "shared M83, exclusive M9", or "no lock held".
 std::string mutex_text(const std::vector<tsan::HeldMutex>& mutexes);
 // What a finding grouped from cut-short reports says after its count

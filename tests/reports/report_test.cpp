@@ -15,6 +15,7 @@
 #include "reports/json_report.hpp"
 #include "reports/markdown_report.hpp"
 #include "reports/mermaid.hpp"
+#include "reports/pieces.hpp"
 #include "reports/profile_report.hpp"
 #include "reports/report.hpp"
 #include "reports/sequence_svg.hpp"
@@ -80,6 +81,33 @@ TEST(Reports, ThroughputShowsTheRepetitionsSpreadInEveryFormat) {
   for (auto& v : r.variants) v.stress.repetition_rates = {2e6};
   EXPECT_FALSE(contains(render_text({r}), "(1.8-2.3)"));
   EXPECT_TRUE(contains(render_text({r}), "2.00M ops/s"));
+}
+
+// A striped store's many locks are one row of the HTML's lock table, their
+// counts summed and their maxima the largest; lone locks keep their names.
+TEST(HtmlReport, LocksOfAStripedStoreAreOneRow) {
+  ScenarioReport r = testing::sample_report();
+  auto& locks = r.variants.back().stress.locks;
+  locks.clear();
+  for (int i = 0; i < 3; ++i) {
+    LockStats l;
+    l.name = fmt::format("sessions[{}].mu_", i);
+    l.exclusive_acquisitions = 10;
+    l.contended = 1;
+    l.max_wait_ns = 1000 * (i + 1);
+    locks.push_back(l);
+  }
+  locks.push_back(LockStats{.name = "config.mu_", .shared_acquisitions = 7});
+  const std::vector<LockStats> rows = lock_families(locks);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].name, "sessions[*].mu_, 3 locks");
+  EXPECT_EQ(rows[0].exclusive_acquisitions, 30u);
+  EXPECT_EQ(rows[0].contended, 3u);
+  EXPECT_EQ(rows[0].max_wait_ns, 3000);
+  EXPECT_EQ(rows[1].name, "config.mu_");
+  const std::string html = render_html({r});
+  EXPECT_TRUE(contains(html, "sessions[*].mu_, 3 locks")) << html;
+  EXPECT_FALSE(contains(html, "sessions[1].mu_"));
 }
 
 TEST(HtmlReport, EscapesHostileTextFromLogsAndCases) {
