@@ -182,6 +182,7 @@ class Run {
   int worker_threads() const { return worker_threads_; }
   bool schedule_completed() const { return !schedule_timed_out_.load(std::memory_order_relaxed); }
   double elapsed_seconds() const;
+  // The instrumented locks taken in this run, as each was destroyed.
   const std::vector<LockStats>& locks() const { return locks_; }
 
   // Called by instrumented locks (lib/), never by a case.
