@@ -174,14 +174,12 @@ struct SplitStore {
 // refresh locks one shard per update, so another user of sessions waits only
 // for an update to its own shard, and for one update, not a whole batch.
 // ---------------------------------------------------------------------------
-// 512 shards. Every update and every lookup writes its shard's lock (a
-// shared lock is a locked add too), so with two threads at random ids each
-// lock's cache line keeps moving between the cores; the more shards, the
-// fewer of those moves land on a line the other core still holds. Measured
-// in the stores benchmark's write-heavy mix at 2 threads (`lockedges bench
-// coarse-lock --groups stores`): with 64 shards and a lock for config this
-// store ran at 0.72-0.78x libcuckoo's rate, with 512 and no config lock at
-// 0.92x (and 8 shards had made it half).
+// 512 shards, measured in the stores benchmark's write-heavy mix at 2
+// threads (`lockedges bench coarse-lock --groups stores`), where most of the
+// CPU goes to the shard locks' own locked instructions: with 64 shards and a
+// lock for config this store ran at 0.72-0.78x libcuckoo's rate, with 512
+// shards alone 0.78x, with no config lock alone 0.76x, with both 0.92x (and
+// 8 shards had made it half).
 constexpr std::size_t kShards = 512;
 
 // Lock is the lock type: the case's instrumented SharedMutex, or for the

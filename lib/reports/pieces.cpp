@@ -47,9 +47,6 @@ std::string profile_cell(const VariantReport& v) {
   return fmt::format("{} samples{}", v.profile.samples, leader.empty() ? "" : ", top " + leader);
 }
 
-}  // namespace
-
-namespace {
 // `name` with every "[<digits>]" written "[*]".
 std::string family_of(std::string_view name) {
   std::string family;
@@ -65,6 +62,7 @@ std::string family_of(std::string_view name) {
   }
   return family;
 }
+
 }  // namespace
 
 std::vector<LockStats> lock_families(const std::vector<LockStats>& locks) {

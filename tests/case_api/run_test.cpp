@@ -120,6 +120,20 @@ TEST(SharedMutexStats, CountsStayExactAndHoldsAreSampled) {
   EXPECT_EQ(forced.locks()[0].hold_samples, 10u);
 }
 
+// A lock nobody took is left out of the run's locks (a striped store's
+// untouched shards); one taken once, in either mode, is kept.
+TEST(SharedMutexStats, ALockNobodyTookIsNotReported) {
+  lockedges::Run run(Mode::kStress, Limits{});
+  {
+    SharedMutex idle("idle.mu_"), shared("shared.mu_"), exclusive("exclusive.mu_");
+    { std::shared_lock lock(shared); }
+    { std::unique_lock lock(exclusive); }
+  }
+  ASSERT_EQ(run.locks().size(), 2u);
+  EXPECT_EQ(run.locks()[0].name, "exclusive.mu_");  // destroyed in reverse order
+  EXPECT_EQ(run.locks()[1].name, "shared.mu_");
+}
+
 // Waits are counted exactly and timed on a sample: each thread's first wait
 // and every kWaitSampleEvery-th after it. However many of the rounds below
 // the scheduler lets the reader through without waiting, the timed ones are
